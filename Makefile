@@ -1,0 +1,44 @@
+# Faster Optimizers: `make lab` to open the course, `make test` to check it. `make help` lists all.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The environment is rebuilt only when pyproject.toml changes (or the stamp is missing).
+STAMP := $(VENV)/.installed
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.DEFAULT_GOAL := help
+.PHONY: help setup data lab test lint clean
+
+help:
+	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
+	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
+	@echo "make data   make Fashion-MNIST available (and say where it came from)"
+	@echo "make lint   ruff over src, tests and notebooks"
+	@echo "make clean  remove .venv and caches (data/ is kept)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "Python 3.10 to 3.13 is needed; found %d.%d. Try: make PYTHON=python3.12 ..." % v)'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the course and its dependencies into $(VENV) (a few minutes the first time)..."
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[tf,lab,test]"
+	@touch $@
+
+setup: $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m helpers.data
+
+lab: data
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: data
+	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest tests notebooks $(NBVAL)
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests notebooks
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
