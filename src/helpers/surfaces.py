@@ -1,0 +1,338 @@
+"""Two-dimensional cost surfaces on which to watch optimizers move.
+
+Each surface has an analytic value ``f(x, y)``, gradient ``grad(x, y)`` and Hessian
+``hessian(x, y)``, all NumPy functions that broadcast over arrays, together with its global
+minima, a default plotting window, default start points and a one-line description::
+
+    >>> from helpers import surfaces
+    >>> bowl = surfaces.get("bowl", condition=10)
+    >>> bowl.f(0.0, 0.0), bowl.minima
+    (0.0, ((0.0, 0.0),))
+
+``names()`` lists the surfaces; ``get(name, **parameters)`` builds one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ArrayLike = np.ndarray | float
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A cost function J(θ) of θ = (x, y), with everything needed to plot and test it."""
+
+    name: str
+    description: str
+    f: Callable[[ArrayLike, ArrayLike], ArrayLike]
+    grad: Callable[[ArrayLike, ArrayLike], tuple[ArrayLike, ArrayLike]]
+    hessian: Callable[[ArrayLike, ArrayLike], tuple[ArrayLike, ArrayLike, ArrayLike]]
+    minima: tuple[tuple[float, float], ...]
+    min_value: float
+    window: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+    starts: tuple[tuple[float, float], ...]
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> np.ndarray:
+        """The default start point."""
+        return np.array(self.starts[0], dtype=float)
+
+    @property
+    def title(self) -> str:
+        """The name with its parameters, e.g. ``bowl (condition=10)``."""
+        if not self.parameters:
+            return self.name
+        inner = ", ".join(f"{k}={v:g}" for k, v in self.parameters.items())
+        return f"{self.name} ({inner})"
+
+    # Forms on points stored as arrays of shape (..., 2), as optimizers and trajectories use.
+    def loss(self, points: np.ndarray) -> np.ndarray:
+        """J at points of shape (..., 2)."""
+        points = np.asarray(points)
+        return self.f(points[..., 0], points[..., 1])
+
+    def gradient(self, points: np.ndarray) -> np.ndarray:
+        """∇J at points of shape (..., 2), as an array of the same shape."""
+        points = np.asarray(points)
+        gx, gy = self.grad(points[..., 0], points[..., 1])
+        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+
+    def hessian_matrix(self, points: np.ndarray) -> np.ndarray:
+        """The Hessian at points of shape (..., 2), as an array of shape (..., 2, 2)."""
+        points = np.asarray(points)
+        hxx, hxy, hyy = np.broadcast_arrays(*self.hessian(points[..., 0], points[..., 1]))
+        return np.stack([np.stack([hxx, hxy], -1), np.stack([hxy, hyy], -1)], -2)
+
+    def distance_to_minimum(self, points: np.ndarray) -> np.ndarray:
+        """Euclidean distance from points of shape (..., 2) to the nearest global minimum."""
+        points = np.asarray(points, dtype=float)
+        minima = np.asarray(self.minima, dtype=float)
+        gaps = points[..., None, :] - minima
+        return np.sqrt((gaps**2).sum(-1)).min(-1)
+
+    def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """X, Y, J on an n×n grid over the window, for contour plots."""
+        xmin, xmax, ymin, ymax = self.window
+        X, Y = np.meshgrid(np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n))
+        return X, Y, self.f(X, Y)
+
+
+# --------------------------------------------------------------------------------------------
+# The surfaces
+
+
+def bowl(condition: float = 10.0, angle: float = 0.0) -> Surface:
+    """An ill-conditioned quadratic bowl J = ½ θᵀAθ with eigenvalues 1 and ``condition``.
+
+    ``angle`` (degrees) turns the steep axis away from y, so that the valley is no longer
+    aligned with the coordinates: per-coordinate methods (AdaGrad, RMSProp, Adam) lose much of
+    their advantage on a turned bowl. Gradient descent is stable only for η < 2/λmax = 2/condition.
+    """
+    if not condition >= 1:
+        raise ValueError(f"condition must be ≥ 1, got {condition}")
+    phi = math.radians(angle)
+    c, s = math.cos(phi), math.sin(phi)
+    # A = Rᵀ diag(1, κ) R, with R turning by the angle: entries a, b (off-diagonal), d.
+    a = c * c + condition * s * s
+    b = (condition - 1.0) * c * s
+    d = s * s + condition * c * c
+
+    def f(x, y):
+        return 0.5 * (a * x * x + 2 * b * x * y + d * y * y)
+
+    def grad(x, y):
+        return a * x + b * y, b * x + d * y
+
+    def hessian(x, y):
+        one = np.ones_like(np.asarray(x + y, dtype=float))
+        return a * one, b * one, d * one
+
+    parameters = {"condition": condition}
+    if angle:
+        parameters["angle"] = angle
+    return Surface(
+        name="bowl",
+        description=(
+            f"An elongated quadratic bowl: curvatures 1 and {condition:g} "
+            f"(condition number {condition:g}), so gradient descent needs η < {2 / condition:.3g}."
+        ),
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((0.0, 0.0),),
+        min_value=0.0,
+        window=(-10.0, 10.0, -5.0, 5.0),
+        starts=((-9.0, 3.0), (8.0, 4.0), (-6.0, -4.5), (9.5, -1.0)),
+        parameters=parameters,
+    )
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
+    """Rosenbrock's banana valley J = (a − x)² + b (y − x²)²: easy to find, slow to follow."""
+
+    def f(x, y):
+        return (a - x) ** 2 + b * (y - x * x) ** 2
+
+    def grad(x, y):
+        return -2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)
+
+    def hessian(x, y):
+        return 2 - 4 * b * y + 12 * b * x * x, -4 * b * x + 0 * y, 2 * b + 0 * (x + y)
+
+    return Surface(
+        name="rosenbrock",
+        description="Rosenbrock's curved, narrow valley: quick to reach, slow to follow to (1, 1).",
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((a, a * a),),
+        min_value=0.0,
+        window=(-2.0, 2.0, -1.0, 3.0),
+        starts=((-1.2, 1.0), (-1.5, 2.5), (0.0, 2.5), (1.5, -0.5)),
+        parameters={} if (a, b) == (1.0, 100.0) else {"a": a, "b": b},
+    )
+
+
+def beale() -> Surface:
+    """Beale's function: flat basins and steep walls whose values span many orders."""
+
+    def parts(x, y):
+        a1 = 1.5 - x + x * y
+        a2 = 2.25 - x + x * y * y
+        a3 = 2.625 - x + x * y**3
+        return a1, a2, a3
+
+    def f(x, y):
+        a1, a2, a3 = parts(x, y)
+        return a1 * a1 + a2 * a2 + a3 * a3
+
+    def grad(x, y):
+        a1, a2, a3 = parts(x, y)
+        gx = 2 * a1 * (y - 1) + 2 * a2 * (y * y - 1) + 2 * a3 * (y**3 - 1)
+        gy = 2 * a1 * x + 4 * a2 * x * y + 6 * a3 * x * y * y
+        return gx, gy
+
+    def hessian(x, y):
+        a1, a2, a3 = parts(x, y)
+        hxx = 2 * (y - 1) ** 2 + 2 * (y * y - 1) ** 2 + 2 * (y**3 - 1) ** 2
+        hxy = (
+            2 * (x * (y - 1) + a1)
+            + 2 * (2 * x * y * (y * y - 1) + 2 * y * a2)
+            + 2 * (3 * x * y * y * (y**3 - 1) + 3 * y * y * a3)
+        )
+        hyy = (
+            2 * x * x
+            + 2 * ((2 * x * y) ** 2 + 2 * x * a2)
+            + 2 * ((3 * x * y * y) ** 2 + 6 * x * y * a3)
+        )
+        return hxx, hxy, hyy
+
+    return Surface(
+        name="beale",
+        description="Beale's function: a flat basin around (3, 0.5) between very steep walls.",
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((3.0, 0.5),),
+        min_value=0.0,
+        window=(-4.5, 4.5, -4.5, 4.5),
+        starts=((1.0, 1.4), (-1.0, 1.5), (-2.0, -1.0), (2.0, -1.5)),
+    )
+
+
+# The three minima of Himmelblau's function besides (3, 2), to double precision.
+_HIMMELBLAU_MINIMA = (
+    (3.0, 2.0),
+    (-2.805118086952745, 3.131312518250573),
+    (-3.779310253377747, -3.283185991286170),
+    (3.584428340330492, -1.848126526964404),
+)
+
+
+def himmelblau() -> Surface:
+    """Himmelblau's function: four equal minima, so where you end depends on where you start."""
+
+    def f(x, y):
+        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+    def grad(x, y):
+        b1 = x * x + y - 11
+        b2 = x + y * y - 7
+        return 4 * x * b1 + 2 * b2, 2 * b1 + 4 * y * b2
+
+    def hessian(x, y):
+        b1 = x * x + y - 11
+        b2 = x + y * y - 7
+        return 4 * b1 + 8 * x * x + 2, 4 * x + 4 * y, 4 * b2 + 8 * y * y + 2
+
+    return Surface(
+        name="himmelblau",
+        description="Himmelblau's function: four minima of equal depth; the start decides the end.",
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=_HIMMELBLAU_MINIMA,
+        min_value=0.0,
+        window=(-5.0, 5.0, -5.0, 5.0),
+        starts=((0.0, 0.0), (-1.0, -4.5), (4.5, 4.5), (-4.5, 0.5)),
+    )
+
+
+def saddle() -> Surface:
+    """J = x² + y⁴/4 − y²/2: a saddle point at the origin between minima at (0, ±1).
+
+    Started almost on the ridge (y ≈ 0), gradient descent lingers near the saddle because the
+    gradient there is tiny; momentum builds speed and escapes sooner.
+    """
+
+    def f(x, y):
+        return x * x + 0.25 * y**4 - 0.5 * y * y
+
+    def grad(x, y):
+        return 2 * x, y**3 - y
+
+    def hessian(x, y):
+        return 2 + 0 * (x + y), 0 * (x + y), 3 * y * y - 1 + 0 * x
+
+    return Surface(
+        name="saddle",
+        description="A saddle point at (0, 0) between two minima at (0, ±1): the escape is slow.",
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((0.0, 1.0), (0.0, -1.0)),
+        min_value=-0.25,
+        window=(-2.5, 2.5, -2.0, 2.0),
+        starts=((-2.0, 0.001), (2.0, -0.01), (-1.5, 0.05), (1.0, 0.0001)),
+    )
+
+
+def plateau(width: float = 1.0) -> Surface:
+    """J = 1 − exp(−(x² + 2y²)/(2w²)): a narrow well in a vast plateau of vanishing gradients.
+
+    Far from the well the gradient is almost zero: gradient descent crawls, while methods that
+    divide by the gradient's running size (RMSProp, Adam) keep a step of about η.
+    """
+    w2 = width * width
+
+    def g(x, y):
+        return np.exp(-(x * x + 2 * y * y) / (2 * w2))
+
+    def f(x, y):
+        return 1 - g(x, y)
+
+    def grad(x, y):
+        e = g(x, y)
+        return e * x / w2, e * 2 * y / w2
+
+    def hessian(x, y):
+        e = g(x, y)
+        hxx = e * (1 / w2 - x * x / (w2 * w2))
+        hxy = -e * 2 * x * y / (w2 * w2)
+        hyy = e * (2 / w2 - 4 * y * y / (w2 * w2))
+        return hxx, hxy, hyy
+
+    return Surface(
+        name="plateau",
+        description="A narrow well in a wide plateau: far away the gradient all but vanishes.",
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((0.0, 0.0),),
+        min_value=0.0,
+        window=(-4.0, 4.0, -3.0, 3.0),
+        starts=((-3.0, 2.0), (3.5, 1.0), (-2.5, -2.0), (2.0, 2.5)),
+        parameters={} if width == 1.0 else {"width": width},
+    )
+
+
+_FACTORIES: dict[str, Callable[..., Surface]] = {
+    "bowl": bowl,
+    "rosenbrock": rosenbrock,
+    "beale": beale,
+    "himmelblau": himmelblau,
+    "saddle": saddle,
+    "plateau": plateau,
+}
+
+
+def names() -> list[str]:
+    """The names ``get`` knows, in the order the course uses them."""
+    return list(_FACTORIES)
+
+
+def get(name: str | Surface, **parameters) -> Surface:
+    """The surface called ``name``, built with ``parameters`` (e.g. ``condition=100``)."""
+    if isinstance(name, Surface):
+        return name
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise ValueError(f"unknown surface {name!r}; choose from {', '.join(names())}") from None
+    return factory(**parameters)
