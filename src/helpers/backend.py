@@ -1,0 +1,48 @@
+"""Import Keras (TensorFlow backend) without TensorFlow's start-up chatter.
+
+TensorFlow writes informational lines straight to the process's standard error while it loads
+(about oneDNN and CPU instructions), before any setting can silence them, and Jupyter shows them
+under the cell. ``keras()`` imports it with that stream muted; if the import fails, what was
+written is shown with the error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+import tempfile
+
+
+@contextlib.contextmanager
+def _muted_stderr():
+    """Send file descriptor 2 to a temporary file for the duration; yield a reader of it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lambda: (sink.seek(0), sink.read().decode(errors="replace"))[1]
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def keras():
+    """The ``keras`` module, imported quietly (a no-op when it is already imported)."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _muted_stderr() as written:
+        try:
+            importlib.import_module("tensorflow")
+            module = importlib.import_module("keras")
+        except ImportError as error:
+            raise ImportError(
+                "This part of the course needs TensorFlow with Keras 3. Install it with "
+                "`pip install tensorflow` (or `tensorflow-cpu`), or set up the course with "
+                f"`make lab`.\nThe import said: {error}\n{written()}"
+            ) from error
+    return module

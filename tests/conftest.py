@@ -1,0 +1,17 @@
+"""Test settings: no display, quiet TensorFlow, and a short report of measured figures."""
+
+import os
+import sys
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the worst float32 difference from Keras per optimizer, when those tests ran."""
+    module = sys.modules.get("test_optimizers")
+    if module is None or not module.WORST:
+        return
+    terminalreporter.section("Keras equivalence (float32, worst error / parameter scale)")
+    for name, error in module.WORST.items():
+        terminalreporter.write_line(f"{name:10s} {error:9.2e}   (tolerance {module.TOLERANCE:.0e})")
