@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab test lint clean
+.PHONY: help setup data lab test lint notebooks clean
 
 help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests and notebooks"
+	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
 	@echo "make clean  remove .venv and caches (data/ is kept)"
 
 $(STAMP): pyproject.toml
@@ -37,6 +38,12 @@ test: data
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests notebooks
+
+# Notebooks are committed with the outputs of a full run (not quick mode).
+NB ?= *
+notebooks: data
+	env -u FASTER_OPTIMIZERS_QUICK $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=7200 notebooks/$(NB).ipynb
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -3,7 +3,10 @@
 import os
 import sys
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+
+# Agg for the tests in this process only; notebook kernels (nbval) keep Jupyter's inline backend.
+matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 

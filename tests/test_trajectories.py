@@ -143,3 +143,24 @@ def test_bad_arguments():
         run("gd", "bowl", start=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="steps must be"):
         run("gd", "bowl", steps=-1)
+
+
+def test_float32_runs_stay_float32():
+    result = run(O.get("adam", learning_rate=0.01), "beale", steps=20, dtype=np.float32)
+    assert result.path.dtype == np.float32 and result.states["velocity"].dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["nesterov", "rmsprop", "nadam"])
+def test_run_keras_follows_run_in_float32(name):
+    pytest.importorskip("tensorflow")
+    from helpers.trajectories import max_difference, run_keras
+
+    optimizer = O.get(name, learning_rate=0.01)
+    ours = run(optimizer, "himmelblau", steps=60, dtype=np.float32)
+    theirs = run_keras(optimizer, "himmelblau", steps=60)
+    assert theirs.path.shape == ours.path.shape == (61, 2)
+    assert max_difference(ours.path, theirs.path) < 1e-5
+    assert (
+        max_difference(ours.path, run(optimizer, "himmelblau", steps=60, start=[0.0, 0.1]).path)
+        > 0.01
+    )

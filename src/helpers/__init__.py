@@ -8,6 +8,10 @@ first use (``helpers.training``, ``helpers.plotting``, ``helpers.widgets``), so 
 from __future__ import annotations
 
 import importlib
+import os
+import random
+
+import numpy as np
 
 from . import config, optimizers, surfaces, trajectories
 from .config import SEED, epochs, quick_mode
@@ -19,11 +23,23 @@ __all__ = [
     "epochs",
     "optimizers",
     "quick_mode",
+    "setup",
     "surfaces",
     "trajectories",
 ]
 
 _LAZY = {"data", "training", "plotting", "widgets", "exercises", "experiments", "schedules"}
+
+
+def setup(seed: int = SEED) -> None:
+    """The first call of every notebook: fixed seeds, the course's figure style, and a quiet
+    TensorFlow (its informational start-up lines are not shown)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from . import plotting
+
+    plotting.use_style()
 
 
 def __getattr__(name: str):

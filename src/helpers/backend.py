@@ -37,8 +37,10 @@ def keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with _muted_stderr() as written:
         try:
-            importlib.import_module("tensorflow")
+            tf = importlib.import_module("tensorflow")
             module = importlib.import_module("keras")
+            # Each course model is new, so tf.function "retracing" notices are expected noise.
+            tf.get_logger().setLevel("ERROR")
         except ImportError as error:
             raise ImportError(
                 "This part of the course needs TensorFlow with Keras 3. Install it with "

@@ -129,6 +129,7 @@ def run(
     seed: int = config.SEED,
     bound: float | None = None,
     record_state: bool = True,
+    dtype=np.float64,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
 
@@ -137,6 +138,7 @@ def run(
         mini-batch gradients (drawn from a generator seeded with ``seed``).
     bound: a run diverges when its loss exceeds this; default 10⁶ × (1 + |J(start) − J*|).
     record_state: keep the optimizer's state at every step (turn off for large grids).
+    dtype: the floating type of the parameters (float32 to compare with Keras).
     """
     optimizer = get_optimizer(optimizer)
     surface = get_surface(surface)
@@ -148,15 +150,15 @@ def run(
         raise ValueError(f"start must have shape (2,) or (..., 2); got {start.shape}")
     opt, hyper_shape = _batch_hyperparameters(optimizer)
     batch = np.broadcast_shapes(start.shape[:-1], hyper_shape)
-    params = np.array(np.broadcast_to(start, batch + (2,)), dtype=float)
+    params = np.array(np.broadcast_to(start, batch + (2,)), dtype=dtype)
 
     with np.errstate(all="ignore"):
         loss0 = surface.loss(params)
         if bound is None:
             bound = 1e6 * (1 + np.abs(loss0 - surface.min_value))
-        path = np.full((steps + 1,) + batch + (2,), np.nan)
-        losses = np.full((steps + 1,) + batch, np.nan)
-        grads_used = np.full((steps,) + batch + (2,), np.nan)
+        path = np.full((steps + 1,) + batch + (2,), np.nan, dtype=dtype)
+        losses = np.full((steps + 1,) + batch, np.nan, dtype=dtype)
+        grads_used = np.full((steps,) + batch + (2,), np.nan, dtype=dtype)
         path[0], losses[0] = params, loss0
         state = opt.init(params)
         history = {}
@@ -168,9 +170,9 @@ def run(
         diverged_at = np.full(batch, -1)
 
         for k in range(1, steps + 1):
-            g = surface.gradient(opt.gradient_point(params, state))
+            g = surface.gradient(opt.gradient_point(params, state)).astype(dtype, copy=False)
             if rng is not None:
-                g = g + noise * rng.standard_normal(g.shape)
+                g = g + (noise * rng.standard_normal(g.shape)).astype(dtype)
             params, state = opt.update(params, g, state)
             loss = surface.loss(params)
             bad = alive & ~(np.isfinite(loss) & (np.abs(loss) <= bound))
@@ -215,3 +217,46 @@ def _empty_history(value, steps):
 def _record(history, k, state):
     for key, value in state.items():
         history[key][k] = value
+
+
+def run_keras(optimizer: Optimizer | str, surface: Surface | str, start=None, steps: int = 100):
+    """Run the *Keras* optimizer matching ``optimizer`` on ``surface`` (float32, one start).
+
+    The gradient of each step comes from the surface's NumPy gradient at the Keras variable's
+    current value; the result is a Trajectory like ``run``'s (without state history), so that
+    a notebook can show that its own rule, ``run`` and Keras follow the same path.
+    """
+    from .backend import keras as _keras
+
+    keras = _keras()
+    optimizer = get_optimizer(optimizer)
+    surface = get_surface(surface)
+    start = np.asarray(surface.start if start is None else start, dtype=np.float32)
+    variable = keras.Variable(start.copy(), dtype="float32")
+    keras_opt = optimizer.to_keras()
+    path = [start.copy()]
+    grads = []
+    with np.errstate(all="ignore"):
+        for _ in range(int(steps)):
+            g = surface.gradient(variable.numpy()).astype(np.float32)
+            keras_opt.apply_gradients([(keras.ops.convert_to_tensor(g), variable)])
+            grads.append(g)
+            path.append(variable.numpy())
+        path = np.array(path)
+        losses = surface.loss(path).astype(np.float64)
+    bad = ~np.isfinite(losses)
+    diverged = int(np.argmax(bad)) if bad.any() else None
+    return Trajectory(
+        optimizer=optimizer,
+        surface=surface,
+        path=path,
+        losses=losses,
+        grads=np.array(grads).reshape(-1, 2),
+        diverged_at=diverged,
+    )
+
+
+def max_difference(*paths) -> float:
+    """The largest coordinate difference between paths of the same shape (NaNs ignored)."""
+    first = np.asarray(paths[0], dtype=np.float64)
+    return max(float(np.nanmax(np.abs(first - np.asarray(p, dtype=np.float64)))) for p in paths[1:])

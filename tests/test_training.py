@@ -1,0 +1,84 @@
+"""The book's MLP: architecture, reproducibility, and fast training equal to plain fit."""
+
+import numpy as np
+import pytest
+
+from helpers import backend
+from helpers import optimizers as O
+
+try:
+    keras = backend.keras()
+except ImportError as error:
+    pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}", allow_module_level=True)
+
+from helpers import training  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    """640 training and 160 validation 'images' of two learnable kinds (no download)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 800).astype(np.uint8)
+    X = rng.uniform(0, 0.3, (800, 28, 28)).astype(np.float32)
+    X[np.arange(800), y, :] += 0.7  # class k lights up row k
+    return (X[:640], y[:640]), (X[640:], y[640:])
+
+
+def test_the_books_architecture():
+    model = training.build_model()
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Flatten", "Dense", "Dense", "Dense", "Dense"]
+    assert [layer.units for layer in model.layers[1:]] == [100, 100, 100, 10]
+    assert [layer.activation.__name__ for layer in model.layers[1:]] == ["relu"] * 3 + ["softmax"]
+    assert all(
+        isinstance(layer.kernel_initializer, keras.initializers.HeNormal)
+        for layer in model.layers[1:4]
+    )
+    assert model.count_params() == 784 * 100 + 100 + 2 * (100 * 100 + 100) + 100 * 10 + 10
+    assert model.input_shape == (None, 28, 28)
+
+
+def test_same_seed_same_initial_weights():
+    a, b, c = training.build_model(42), training.build_model(42), training.build_model(7)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert any(np.abs(wa - wc).max() > 0 for wa, wc in zip(a.get_weights(), c.get_weights()))
+
+
+def test_keras_optimizer_from_names_references_and_keras():
+    assert isinstance(training.keras_optimizer("nesterov"), keras.optimizers.SGD)
+    assert training.keras_optimizer("nesterov").nesterov
+    sgd = training.keras_optimizer(O.get("momentum", learning_rate=0.05))
+    assert float(sgd.learning_rate) == pytest.approx(0.05) and sgd.momentum == 0.9
+    original = keras.optimizers.Adam(learning_rate=0.003)
+    fresh = training.keras_optimizer(original, beta_2=0.99)
+    assert fresh is not original and fresh.beta_2 == 0.99
+    assert float(fresh.learning_rate) == pytest.approx(0.003)
+    with pytest.raises(TypeError):
+        training.keras_optimizer(3.0)
+
+
+def test_fast_training_gives_the_same_numbers_as_plain_fit(small_data):
+    fast = training.train("momentum", data=small_data, epochs=2, fast=True, learning_rate=0.01)
+    plain = training.train("momentum", data=small_data, epochs=2, fast=False, learning_rate=0.01)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(fast.history[key], plain.history[key], atol=1e-6)
+    assert len(fast.epoch_times) == 2 and all(t > 0 for t in fast.epoch_times)
+
+
+def test_training_is_reproducible_and_learns(small_data):
+    first = training.train("adam", data=small_data, epochs=3)
+    again = training.train("adam", data=small_data, epochs=3)
+    assert first.history["loss"] == again.history["loss"]
+    assert first.history["loss"][-1] < first.history["loss"][0]
+    assert first.history["val_accuracy"][-1] > 0.5, "the two kinds are easy to tell apart"
+    assert first.optimizer_config["name"].startswith("adam")
+
+
+def test_different_optimizers_start_from_the_same_weights(small_data):
+    """Same seed, same initial weights: the first batch's loss is the same for any optimizer."""
+    losses = []
+    for name in ("gd", "adam"):
+        history = training.train(name, data=small_data, epochs=1, learning_rate=1e-12)
+        losses.append(history.history["val_loss"][0])
+    assert losses[0] == pytest.approx(losses[1], rel=1e-6)
