@@ -265,3 +265,31 @@ def test_lookahead_nesterov_to_keras_follows_phi():
         phis.append(params + np.float32(0.9) * state["momentum"])
     theirs = keras_path(book, grad_fn, x0, STEPS)
     np.testing.assert_allclose(np.array(phis), theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "name, hyperparameters",
+    [
+        ("gd", {}),
+        ("momentum", {"momentum": 0.9}),
+        ("momentum", {"momentum": 0.5}),
+        ("nesterov", {"momentum": 0.9}),
+        ("nesterov", {"momentum": 0.3}),
+    ],
+)
+def test_stable_learning_rate_separates_convergence_from_divergence(name, hyperparameters):
+    bowl = surfaces.get("bowl", condition=10)
+    assert bowl.max_curvature == pytest.approx(10.0)
+    limit = O.stable_learning_rate(O.get(name, **hyperparameters), bowl.max_curvature)
+    below = trajectories.run(
+        O.get(name, learning_rate=0.97 * limit, **hyperparameters), bowl, steps=3000
+    )
+    above = trajectories.run(
+        O.get(name, learning_rate=1.03 * limit, **hyperparameters), bowl, steps=3000
+    )
+    assert not below.diverged and below.final_loss < 1e-6
+    assert above.diverged
+
+
+def test_no_simple_limit_for_adaptive_methods():
+    assert O.stable_learning_rate("adam", 10.0) is None

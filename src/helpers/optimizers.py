@@ -58,6 +58,13 @@ def _check(name: str, value, low: float, high: float | None = None, *, low_open=
         raise ValueError(f"{label} must be in {left}{low:g}, {right}; got {shown:g}")
 
 
+def _iterations_like(state: State, like: np.ndarray) -> np.ndarray:
+    """The step count t as floats, shaped to broadcast against ``like`` (also for a history of
+    states, where ``iterations`` has one entry per step)."""
+    t = np.asarray(state["iterations"], dtype=float)
+    return t.reshape(t.shape + (1,) * (np.ndim(like) - t.ndim))
+
+
 def _f(value, dtype):
     """A hyperparameter cast to the parameters' dtype, as Keras's ``ops.cast`` does."""
     return np.asarray(value, dtype=dtype)
@@ -368,7 +375,7 @@ class _AdamRule:
 
     def effective_step(self, state):
         v = state["velocity_hat"] if self.amsgrad else state["velocity"]
-        alpha = self._alpha(np.asarray(state["iterations"], dtype=float), float)
+        alpha = self._alpha(_iterations_like(state, v), float)
         return alpha / (np.sqrt(v) + self.epsilon)
 
 
@@ -449,7 +456,7 @@ class Adamax(Optimizer):
         return params - step, {"iterations": state["iterations"] + 1, "momentum": m, "norm": u}
 
     def effective_step(self, state):
-        beta_1_power = np.power(self.beta_1, np.asarray(state["iterations"], dtype=float))
+        beta_1_power = np.power(self.beta_1, _iterations_like(state, state["norm"]))
         return self.learning_rate / ((1 - beta_1_power) * (state["norm"] + self.epsilon))
 
 
@@ -517,7 +524,7 @@ class Nadam(Optimizer):
         return params - step, new
 
     def effective_step(self, state):
-        t = np.asarray(state["iterations"], dtype=float)
+        t = _iterations_like(state, state["velocity"])
         v_hat = state["velocity"] / (1 - np.power(self.beta_2, t))
         return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
 
@@ -563,6 +570,26 @@ def get(name: str | Optimizer, **hyperparameters) -> Optimizer:
         known = ", ".join(_REGISTRY)
         raise ValueError(f"unknown optimizer {name!r}; choose from {known}") from None
     return cls(**{**defaults, **hyperparameters})
+
+
+def stable_learning_rate(optimizer: str | Optimizer, curvature: float) -> float | None:
+    """The largest learning rate for which the optimizer converges on a quadratic whose largest
+    curvature (Hessian eigenvalue) is ``curvature``; None where no such simple limit exists.
+
+    Gradient descent: η < 2/λ. Momentum (heavy ball): η < 2(1 + β)/λ. Nesterov, in Keras's form:
+    η < 2(1 + β)/((1 + 2β)λ). Each follows from the step's characteristic polynomial on
+    J = ½λθ²; a test checks them against runs just below and just above the limit.
+    """
+    optimizer = get(optimizer)
+    kind = optimizer.kind
+    if kind == "gd":
+        return 2.0 / curvature
+    if kind == "momentum":
+        return 2.0 * (1 + float(optimizer.momentum)) / curvature
+    if kind in ("nesterov", "nesterov_lookahead"):
+        beta = float(optimizer.momentum)
+        return 2.0 * (1 + beta) / ((1 + 2 * beta) * curvature)
+    return None
 
 
 def hyperparameter_names(name: str | Optimizer) -> list[str]:

@@ -368,3 +368,234 @@ def learning_curves(histories: dict, metrics=("loss", "val_accuracy"), axes=None
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     axes[0].legend()
     return axes[0].figure, axes
+
+
+# --------------------------------------------------------------------------------------------
+# The optimizer's internal state
+
+
+def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
+    """The one state quantity that tells most about this optimizer, per coordinate and step.
+
+    Gradient descent has no state: its gradient |∂J/∂θᵢ|. Momentum methods: the size of the
+    momentum |mᵢ|. Adaptive methods: the effective step size per coordinate (η/√(sᵢ + ε) for
+    AdaGrad and RMSProp; Adam's αₜ/(√sᵢ + ε̂), bias correction included). Returns a title and
+    {label: values of shape (steps + 1,)}.
+    """
+    kind = result.optimizer.kind
+    with np.errstate(all="ignore"):
+        if kind == "gd":
+            g = np.abs(result.grads)
+            g = np.vstack([np.full((1, 2), np.nan), g])
+            return "gradient size |∂J/∂θᵢ|", {"θ1": g[:, 0], "θ2": g[:, 1]}
+        if kind in ("momentum", "nesterov", "nesterov_lookahead"):
+            m = np.abs(result.states["momentum"])
+            return "momentum size |mᵢ|", {"θ1": m[:, 0], "θ2": m[:, 1]}
+        step = np.asarray(result.optimizer.effective_step(result.states))
+        step = np.broadcast_to(step, result.path.shape).copy()
+        step[0] = np.nan  # before the first step there is none
+        return "effective step size per coordinate", {"θ1": step[:, 0], "θ2": step[:, 1]}
+
+
+def bias_corrections(optimizer, steps: int) -> dict[str, np.ndarray]:
+    """Adam's bias-correction factors 1/(1 − β1ᵗ) and 1/(1 − β2ᵗ) for t = 1 … steps."""
+    t = np.arange(1, steps + 1)
+    return {
+        "1/(1 − β1ᵗ)": 1 / (1 - optimizer.beta_1**t),
+        "1/(1 − β2ᵗ)": 1 / (1 - optimizer.beta_2**t),
+    }
+
+
+def state_panel(result: Trajectory, axes=None):
+    """Every state variable of a run over the steps, one row each, chosen by optimizer.
+
+    Momentum mᵢ (linear), accumulators sᵢ (log), the effective step per coordinate (log) and,
+    for the Adam family, the bias-correction factors. Returns ``fig, axes``.
+    """
+    kind = result.optimizer.kind
+    states = result.states
+    rows = []
+    if "momentum" in states and kind != "rmsprop":
+        rows.append(
+            (
+                "momentum $m_i$",
+                {"θ1": states["momentum"][:, 0], "θ2": states["momentum"][:, 1]},
+                "linear",
+            )
+        )
+    for key, title in (
+        ("accumulator", "accumulator $s_i$"),
+        ("velocity", "$s_i$ (decaying average of $g_i^2$)"),
+        ("norm", "$u_i$ (decaying max of $|g_i|$)"),
+    ):
+        if key in states:
+            rows.append((title, {"θ1": states[key][:, 0], "θ2": states[key][:, 1]}, "log"))
+    if kind not in ("gd", "momentum", "nesterov", "nesterov_lookahead"):
+        rows.append((*state_series(result), "log"))
+    if hasattr(result.optimizer, "beta_2") and kind != "adamax":
+        rows.append(
+            ("bias-correction factors", bias_corrections(result.optimizer, result.steps), "log")
+        )
+    if not rows:
+        rows.append((*state_series(result), "log"))
+    if axes is None:
+        fig, axes = plt.subplots(len(rows), 1, figsize=(6.5, 1.9 * len(rows) + 0.4), sharex=True)
+    axes = np.atleast_1d(axes)
+    c = COLORS.get(kind, "#444444")
+    for ax, (title, series, scale) in zip(axes, rows):
+        for (label, values), style in zip(series.items(), ("-", "--")):
+            x = np.arange(len(values)) + (1 if title == "bias-correction factors" else 0)
+            ax.plot(x, values, style, color=c, label=label)
+        ax.set_yscale(scale)
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.legend(loc="best", fontsize=8)
+    axes[-1].set_xlabel("step")
+    return axes[0].figure, axes
+
+
+def decade_limits(values, floor: float = GAP_FLOOR, pad: float = 1.0) -> tuple[float, float]:
+    """Limits for a log axis, snapped to whole decades (so that they rarely change)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    if finite.size == 0:
+        return (floor, 1.0)
+    low = 10.0 ** np.floor(np.log10(max(finite.min(), floor)) - pad + 1e-9)
+    high = 10.0 ** np.ceil(np.log10(finite.max()) + 1e-9)
+    return (max(low, floor), high if high > low else low * 10)
+
+
+# --------------------------------------------------------------------------------------------
+# Stability maps
+
+
+@dataclass
+class StabilityMap:
+    """Final losses over a grid of two hyperparameters (rows: y values, columns: x values)."""
+
+    optimizer: object
+    surface: Surface
+    x_name: str
+    x: np.ndarray
+    y_name: str
+    y: np.ndarray
+    final_gap: np.ndarray  # J − J* after the last step; inf where the run diverged
+    steps_to: np.ndarray  # first step within tolerance for good; -1 if never
+    diverged_at: np.ndarray  # -1 if never
+    steps: int
+    tolerance: float
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.diverged_at >= 0
+
+    @property
+    def converged(self) -> np.ndarray:
+        return self.steps_to >= 0
+
+    def best(self) -> dict:
+        """The grid point that reaches the tolerance in the fewest steps (or the lowest loss)."""
+        if self.converged.any():
+            score = np.where(self.converged, self.steps_to, np.iinfo(int).max)
+        else:
+            score = np.where(self.diverged, np.inf, self.final_gap)
+        i, j = np.unravel_index(np.argmin(score), score.shape)
+        return {
+            self.x_name: float(self.x[j]),
+            self.y_name: float(self.y[i]),
+            "steps_to": int(self.steps_to[i, j]),
+            "final_gap": float(self.final_gap[i, j]),
+        }
+
+
+def compute_stability_map(optimizer, surface, x, y, steps=200, start=None, tolerance=1e-6):
+    """Run ``optimizer`` on every (x, y) pair of hyperparameter values at once.
+
+    x, y: ``(name, values)`` pairs, e.g. ``("learning_rate", np.logspace(-4, 0, 100))``.
+    """
+    from .optimizers import get as get_optimizer
+    from .trajectories import run
+
+    optimizer = get_optimizer(optimizer)
+    surface = get_surface(surface)
+    (x_name, xs), (y_name, ys) = x, y
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    grid = optimizer.replace(**{x_name: xs[None, :], y_name: ys[:, None]})
+    result = run(grid, surface, start=start, steps=steps, record_state=False)
+    final = np.where(result.diverged, np.inf, result.final_loss - surface.min_value)
+    return StabilityMap(
+        optimizer=optimizer,
+        surface=surface,
+        x_name=x_name,
+        x=xs,
+        y_name=y_name,
+        y=ys,
+        final_gap=np.maximum(final, GAP_FLOOR),
+        steps_to=result.steps_to(tolerance),
+        diverged_at=result.diverged_at,
+        steps=steps,
+        tolerance=tolerance,
+    )
+
+
+def _symbol(name: str) -> str:
+    from .optimizers import SYMBOLS
+
+    return SYMBOLS.get(name, name)
+
+
+def stability_map(
+    optimizer,
+    surface,
+    x,
+    y,
+    steps: int = 200,
+    start=None,
+    tolerance: float = 1e-6,
+    ax=None,
+    xscale: str = "log",
+    yscale: str = "linear",
+):
+    """A heatmap of the final loss over a grid of two hyperparameters, in one vectorized run.
+
+    x, y: ``(name, values)``, e.g. ``x=("learning_rate", np.logspace(-4, 0, 100))``,
+    ``y=("momentum", np.linspace(0, 0.99, 100))``.
+
+    Colour: log₁₀(J − J*) after ``steps`` steps; red: diverged; the white line encloses the
+    settings that reach J − J* ≤ ``tolerance``. Returns ``fig, ax, StabilityMap``.
+    """
+    data = compute_stability_map(optimizer, surface, x, y, steps, start, tolerance)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    values = np.log10(np.where(data.diverged, np.nan, data.final_gap))
+    mesh = ax.pcolormesh(data.x, data.y, values, cmap="viridis", shading="nearest")
+    ax.pcolormesh(
+        data.x,
+        data.y,
+        np.where(data.diverged, 1.0, np.nan),
+        cmap=mpl.colors.ListedColormap(["#d62728"]),
+        shading="nearest",
+    )
+    if data.converged.any() and not data.converged.all():
+        ax.contour(
+            data.x,
+            data.y,
+            data.converged.astype(float),
+            levels=[0.5],
+            colors="white",
+            linewidths=1.5,
+        )
+    ax.set(
+        xscale=xscale,
+        yscale=yscale,
+        xlabel=f"{_symbol(data.x_name)} ({data.x_name})",
+        ylabel=f"{_symbol(data.y_name)} ({data.y_name})",
+    )
+    ax.set_title(f"{DISPLAY(data.optimizer)} on {data.surface.title}, {steps} steps", fontsize=11)
+    ax.figure.colorbar(mesh, ax=ax, label="log₁₀(J − J*) at the end (red: diverged)")
+    return ax.figure, ax, data
+
+
+def DISPLAY(optimizer) -> str:  # noqa: N802 - reads like a constant lookup
+    from .optimizers import DISPLAY_NAMES
+
+    return DISPLAY_NAMES.get(optimizer.kind, optimizer.kind)

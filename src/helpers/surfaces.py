@@ -61,7 +61,9 @@ class Surface:
         """∇J at points of shape (..., 2), as an array of the same shape."""
         points = np.asarray(points)
         gx, gy = self.grad(points[..., 0], points[..., 1])
-        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+        out = np.empty(points.shape, dtype=np.result_type(gx, gy, points.dtype))
+        out[..., 0], out[..., 1] = gx, gy
+        return out
 
     def hessian_matrix(self, points: np.ndarray) -> np.ndarray:
         """The Hessian at points of shape (..., 2), as an array of shape (..., 2, 2)."""
@@ -75,6 +77,14 @@ class Surface:
         minima = np.asarray(self.minima, dtype=float)
         gaps = points[..., None, :] - minima
         return np.sqrt((gaps**2).sum(-1)).min(-1)
+
+    @property
+    def max_curvature(self) -> float:
+        """The largest Hessian eigenvalue at the global minima: it sets gradient descent's
+        largest stable learning rate near them, 2/λmax."""
+        return float(
+            max(np.linalg.eigvalsh(self.hessian_matrix(np.array(m))).max() for m in self.minima)
+        )
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """X, Y, J on an n×n grid over the window, for contour plots."""

@@ -169,12 +169,21 @@ def run(
         alive = np.ones(batch, dtype=bool)
         diverged_at = np.full(batch, -1)
 
+        single = batch == ()
         for k in range(1, steps + 1):
             g = surface.gradient(opt.gradient_point(params, state)).astype(dtype, copy=False)
             if rng is not None:
                 g = g + (noise * rng.standard_normal(g.shape)).astype(dtype)
             params, state = opt.update(params, g, state)
             loss = surface.loss(params)
+            if single:  # one run: plain Python checks, no masks
+                grads_used[k - 1], path[k], losses[k] = g, params, loss
+                if record_state:
+                    _record(history, k, state)
+                if not abs(float(loss)) <= bound:  # also true for NaN
+                    diverged_at[()] = k
+                    break
+                continue
             bad = alive & ~(np.isfinite(loss) & (np.abs(loss) <= bound))
             grads_used[k - 1] = np.where(alive[..., None], g, np.nan)
             path[k] = np.where(alive[..., None], params, np.nan)
