@@ -1,0 +1,747 @@
+"""The live explorer: move η, β, β1, β2, ε and watch the optimizer's path move with them.
+
+    >>> from helpers.widgets import explorer
+    >>> explorer("momentum", surface="rosenbrock", compare=("gd",), learning_rate=0.001)
+
+One call returns one widget (a box) holding the controls and the figure. ``.controls`` maps the
+Keras hyperparameter names ("learning_rate", "momentum", "rho", "beta_1", "beta_2", "epsilon",
+"weight_decay", as the optimizer has them) and "steps", "surface", "start" and "compare" to their
+widgets; ``.figure`` is the matplotlib Figure. Setting a control's ``.value`` in code updates the
+figure at once, as moving it does.
+
+How it stays fast: the figure is made once. Contours, axes and legend are drawn once into a
+background bitmap; a move only reruns the optimizer (a few milliseconds of NumPy), moves the
+lines with ``set_data`` and draws those few artists over the background (blitting). With
+Jupyter's default inline backend the frame is sent as a PNG to an ``ipywidgets.Image``; with
+ipympl (``%matplotlib widget``) the figure's own canvas is used. Axes limits snap to whole
+decades, so that they (and with them the background) rarely change.
+
+Bad values (η ≤ 0, β outside [0, 1), ε ≤ 0, steps ≤ 0), typed or set in code, show a message
+and keep the last good plot; a diverging run is drawn and labelled, never raised.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+
+import ipywidgets as W
+import matplotlib as mpl
+import numpy as np
+import traitlets
+from matplotlib.figure import Figure
+
+from . import optimizers as O
+from . import plotting as P
+from . import surfaces as S
+from .trajectories import Trajectory, run
+
+# --------------------------------------------------------------------------------------------
+# Controls: a slider for moving, a text box for typing, and one unconstrained ``value``
+
+
+class _Composite(W.HBox):
+    """A slider and a text box sharing one ``value`` that accepts anything (so that a bad value
+    can be typed or set, and reported), while the slider shows the nearest good one."""
+
+    _syncing = False
+
+    def _guarded(self, function, *args):
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            function(*args)
+        finally:
+            self._syncing = False
+
+
+def _round(x: float, digits: int = 3) -> float:
+    """x to ``digits`` significant digits (slider positions give long floats)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+class ParameterControl(_Composite):
+    """One hyperparameter: a slider (logarithmic where the scale is) and a box to type into.
+
+    scale "log": the slider moves log₁₀(value). scale "one_minus_log": the slider moves
+    log₁₀(1 − value), so that β = 0.9, 0.99, 0.999, 0.9999 are equally far apart and exactly
+    reachable. scale "linear": an ordinary slider.
+    """
+
+    value = traitlets.Float()
+
+    def __init__(self, name, symbol, value, scale="log", low=-5.0, high=1.0, step=0.05):
+        self.name, self.scale = name, scale
+        if scale == "linear":
+            self.slider = W.FloatSlider(min=low, max=high, step=step, readout=False)
+        else:
+            self.slider = W.FloatLogSlider(base=10, min=low, max=high, step=step, readout=False)
+        self.slider.layout = W.Layout(width="220px")
+        self.text = W.FloatText(layout=W.Layout(width="95px"))
+        label = W.HTML(f"<b>{html.escape(symbol)}</b>", layout=W.Layout(width="28px"))
+        label.tooltip = name
+        super().__init__([label, self.slider, self.text], layout=W.Layout(align_items="center"))
+        self.value = float(value)
+        self._show(self.value)
+        self.slider.observe(lambda c: self._guarded(self._from_slider, c["new"]), "value")
+        self.text.observe(lambda c: self._guarded(self._from_text, c["new"]), "value")
+        self.observe(lambda c: self._guarded(self._show, c["new"]), "value")
+
+    def _to_slider(self, value):
+        if self.scale == "one_minus_log":
+            return 1.0 - value
+        return value
+
+    def _from_slider(self, position):
+        if self.scale == "one_minus_log":  # the slider moves 1 − β
+            value = round(1.0 - _round(position), 12)
+        else:
+            value = _round(position)
+        self.text.value = value
+        self.value = value
+
+    def _from_text(self, value):
+        self.value = value
+        self._move_slider(value)
+
+    def _show(self, value):
+        self.text.value = value
+        self._move_slider(value)
+
+    def _move_slider(self, value):
+        position = self._to_slider(value)
+        if self.scale == "linear" or (math.isfinite(position) and position > 0):
+            low, high = self.slider.min, self.slider.max
+            if self.scale != "linear":
+                low, high = 10.0**low, 10.0**high
+            self.slider.value = min(max(position, low), high)
+
+
+class IntControl(_Composite):
+    """An integer (the number of steps): a slider and a box, one unconstrained ``value``."""
+
+    value = traitlets.Int()
+
+    def __init__(self, name, symbol, value, low=1, high=1000):
+        self.name = name
+        self.slider = W.IntSlider(min=low, max=high, readout=False, layout=W.Layout(width="220px"))
+        self.text = W.IntText(layout=W.Layout(width="95px"))
+        label = W.HTML(f"<b>{html.escape(symbol)}</b>", layout=W.Layout(width="45px"))
+        super().__init__([label, self.slider, self.text], layout=W.Layout(align_items="center"))
+        self.value = int(value)
+        self._show(self.value)
+        self.slider.observe(lambda c: self._guarded(self._set, c["new"]), "value")
+        self.text.observe(lambda c: self._guarded(self._set, c["new"]), "value")
+        self.observe(lambda c: self._guarded(self._show, c["new"]), "value")
+
+    def _set(self, value):
+        self.value = int(value)
+        self._show(self.value)
+
+    def _show(self, value):
+        self.text.value = value
+        self.slider.value = min(max(value, self.slider.min), self.slider.max)
+
+
+class PointControl(_Composite):
+    """A start point: one of the surface's suggested starts, or any (θ1, θ2) typed in."""
+
+    value = traitlets.Tuple(traitlets.Float(), traitlets.Float())
+
+    def __init__(self, starts, value=None):
+        self.presets = W.Dropdown(layout=W.Layout(width="150px"))
+        self.x = W.FloatText(layout=W.Layout(width="80px"))
+        self.y = W.FloatText(layout=W.Layout(width="80px"))
+        label = W.HTML("<b>start</b>", layout=W.Layout(width="45px"))
+        super().__init__(
+            [label, self.presets, self.x, self.y], layout=W.Layout(align_items="center")
+        )
+        self.set_starts(starts, value)
+        self.presets.observe(lambda c: self._guarded(self._from_preset, c["new"]), "value")
+        for box in (self.x, self.y):
+            box.observe(lambda c: self._guarded(self._from_boxes), "value")
+        self.observe(lambda c: self._guarded(self._show, c["new"]), "value")
+
+    def set_starts(self, starts, value=None):
+        """New suggested starts (for a new surface); the value becomes ``value`` or the first."""
+        options = [(f"({x:g}, {y:g})", (float(x), float(y))) for x, y in starts]
+        self._syncing = True
+        try:
+            self.presets.options = options + [("typed", None)]
+        finally:
+            self._syncing = False
+        self.value = tuple(map(float, value if value is not None else starts[0]))
+        self._guarded(self._show, self.value)
+
+    def _from_preset(self, point):
+        if point is not None:
+            self.value = point
+            self.x.value, self.y.value = point
+
+    def _from_boxes(self):
+        self.value = (float(self.x.value), float(self.y.value))
+        self._match_preset(self.value)
+
+    def _show(self, point):
+        self.x.value, self.y.value = point
+        self._match_preset(point)
+
+    def _match_preset(self, point):
+        known = [v for _, v in self.presets.options if v is not None]
+        self.presets.value = tuple(point) if tuple(point) in known else None
+
+
+class Checklist(W.HBox):
+    """Toggle buttons whose ``value`` is the tuple of the names switched on."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options, value=()):
+        self.buttons = {
+            name: W.ToggleButton(
+                description=O.DISPLAY_NAMES.get(name, name),
+                value=name in value,
+                layout=W.Layout(width="auto"),
+                tooltip=f"compare with {O.DISPLAY_NAMES.get(name, name)} from the same start",
+            )
+            for name in options
+        }
+        label = W.HTML("<b>compare</b>", layout=W.Layout(width="65px"))
+        super().__init__([label, *self.buttons.values()], layout=W.Layout(flex_flow="row wrap"))
+        self.value = tuple(name for name in options if name in value)
+        for button in self.buttons.values():
+            button.observe(self._from_buttons, "value")
+        self.observe(self._show, "value")
+
+    def _from_buttons(self, change):
+        chosen = tuple(name for name, b in self.buttons.items() if b.value)
+        if chosen != self.value:
+            self.value = chosen
+
+    def _show(self, change):
+        for name, button in self.buttons.items():
+            button.value = name in change["new"]
+
+
+# --------------------------------------------------------------------------------------------
+# Which hyperparameters each optimizer shows, and how
+
+
+SLIDERS = {
+    # name: (symbol, scale, low, high, step); log scales in powers of ten
+    "learning_rate": ("η", "log", -5.0, 1.0, 0.05),
+    "momentum": ("β", "one_minus_log", -4.0, 0.0, 0.05),
+    "rho": ("ρ", "one_minus_log", -4.0, 0.0, 0.05),
+    "beta_1": ("β1", "one_minus_log", -4.0, 0.0, 0.05),
+    "beta_2": ("β2", "one_minus_log", -5.0, 0.0, 0.05),
+    "epsilon": ("ε", "log", -10.0, 0.0, 0.1),
+    "weight_decay": ("λ", "log", -5.0, 0.0, 0.1),
+    "initial_accumulator_value": ("s₀", "linear", 0.0, 1.0, 0.01),
+}
+
+CONTROLLED = {
+    "gd": ("learning_rate",),
+    "momentum": ("learning_rate", "momentum"),
+    "nesterov": ("learning_rate", "momentum"),
+    "nesterov_lookahead": ("learning_rate", "momentum"),
+    "adagrad": ("learning_rate", "epsilon", "initial_accumulator_value"),
+    "rmsprop": ("learning_rate", "rho", "epsilon"),
+    "adam": ("learning_rate", "beta_1", "beta_2", "epsilon"),
+    "adamax": ("learning_rate", "beta_1", "beta_2", "epsilon"),
+    "nadam": ("learning_rate", "beta_1", "beta_2", "epsilon"),
+    "adamw": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
+}
+
+# A learning rate that makes a readable first picture on each surface, per family of optimizer
+# (chosen from 200-step runs: the adaptive methods move about η per step whatever the slope,
+# gradient descent and momentum move η times the slope).
+START_LEARNING_RATE = {
+    "bowl": {"sgd": 0.05, "adaptive": 0.2},
+    "rosenbrock": {"sgd": 0.002, "adaptive": 0.2},
+    "beale": {"sgd": 0.01, "adaptive": 0.1},
+    "himmelblau": {"sgd": 0.01, "adaptive": 0.1},
+    "saddle": {"sgd": 0.05, "adaptive": 0.05},
+    "plateau": {"sgd": 0.5, "adaptive": 0.1},
+}
+
+
+def family(name: str) -> str:
+    """ "sgd" for gradient descent and the momentum methods, "adaptive" for the others."""
+    return "sgd" if name in ("gd", "momentum", "nesterov", "nesterov_lookahead") else "adaptive"
+
+
+def suggested_learning_rate(name: str, surface: str) -> float:
+    return START_LEARNING_RATE.get(surface, {}).get(family(name), 0.01)
+
+
+def _controlled(name: str, hyperparameters) -> list[str]:
+    names = list(CONTROLLED.get(name, ("learning_rate",)))
+    names += [k for k in hyperparameters if k not in names and k in SLIDERS]
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# The explorer
+
+
+class Explorer(W.VBox):
+    """The live explorer widget (see the module's docstring); make one with ``explorer``."""
+
+    def __init__(
+        self,
+        optimizer="adam",
+        surface="rosenbrock",
+        compare=(),
+        steps=200,
+        start=None,
+        tolerance=1e-6,
+        show_state=True,
+        **hyperparameters,
+    ):
+        self.name = optimizer if isinstance(optimizer, str) else optimizer.kind
+        base = O.get(optimizer) if not isinstance(optimizer, str) else O.get(self.name)
+        surface_name = surface if isinstance(surface, str) else surface.name
+        hyperparameters.setdefault(
+            "learning_rate", suggested_learning_rate(self.name, surface_name)
+        )
+        self.base = base.replace(**hyperparameters)  # validated once: bad initial values raise
+        self.tolerance = tolerance
+        self.show_state = show_state
+        self._surface = S.get(surface)
+        self.initial = {
+            **{k: getattr(self.base, k) for k in _controlled(self.name, hyperparameters)},
+            "steps": int(steps),
+            "surface": self._surface.name,
+            "start": tuple(map(float, start if start is not None else self._surface.starts[0])),
+            "compare": tuple(compare),
+        }
+        self.result: Trajectory | None = None
+        self.ghosts: dict[str, Trajectory] = {}
+        self.redraws = {"blit": 0, "full": 0}
+        self._build_controls()
+        self._build_figure()
+        self.message = W.HTML(layout=W.Layout(min_height="1.5em"))
+        self.readout = W.HTML()
+        self.reset_button = W.Button(
+            description="reset", icon="undo", layout=W.Layout(width="90px")
+        )
+        self.reset_button.on_click(lambda _: self.reset())
+        column = [self.controls[k] for k in self.initial if k in SLIDERS]
+        side = [
+            self.controls["surface"],
+            self.controls["start"],
+            self.controls["steps"],
+            self.reset_button,
+        ]
+        super().__init__(
+            [
+                W.HBox([W.VBox(column), W.VBox(side)], layout=W.Layout(flex_flow="row wrap")),
+                self.controls["compare"],
+                self.message,
+                self.view,
+                self.readout,
+            ]
+        )
+        for control in self.controls.values():
+            control.observe(self._changed, "value")
+        self.update()
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_controls(self):
+        self.controls = {}
+        for key in self.initial:
+            if key in SLIDERS:
+                symbol, scale, low, high, step = SLIDERS[key]
+                self.controls[key] = ParameterControl(
+                    key, symbol, self.initial[key], scale, low, high, step
+                )
+        self.controls["steps"] = IntControl("steps", "steps", self.initial["steps"])
+        self.controls["surface"] = W.Dropdown(
+            options=S.names(),
+            value=self._surface.name,
+            description="surface",
+            layout=W.Layout(width="240px"),
+        )
+        self.controls["start"] = PointControl(self._surface.starts, self.initial["start"])
+        others = [n for n in O.NAMES if n != self.name]
+        self.controls["compare"] = Checklist(others, self.initial["compare"])
+
+    def _build_figure(self):
+        widget_backend = "ipympl" in mpl.get_backend() or "widget" in mpl.get_backend()
+        if widget_backend:
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():
+                self.figure = plt.figure(figsize=(11, 4.6))
+            self.view = self.figure.canvas
+        else:
+            self.figure = Figure(figsize=(11, 4.6), dpi=90)
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(self.figure)
+            self.view = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+        self._ipympl = widget_backend
+        grid = self.figure.add_gridspec(
+            2,
+            2,
+            width_ratios=[1.1, 1],
+            hspace=0.5,
+            wspace=0.2,
+            left=0.06,
+            right=0.98,
+            top=0.93,
+            bottom=0.11,
+        )
+        self.ax_surface = self.figure.add_subplot(grid[:, 0])
+        self.ax_loss = self.figure.add_subplot(grid[0, 1])
+        self.ax_state = self.figure.add_subplot(grid[1, 1]) if self.show_state else None
+        if not self.show_state:
+            self.ax_loss.set_position(grid[:, 1].get_position(self.figure))
+        self._contours = []
+        self._paths: dict[str, P.PathArtists] = {}
+        self._loss_lines: dict[str, mpl.lines.Line2D] = {}
+        self._state_lines: list[mpl.lines.Line2D] = []
+        self._limits = None
+        self._background = None
+        self._draw_surface()
+        self._add_run_artists(self.name, ghost=False)
+        if self.ax_state is not None:
+            c = P.color(self.name)
+            for style, label in (("-", "θ1"), ("--", "θ2")):
+                (line,) = self.ax_state.plot(
+                    [], [], style, color=c, lw=1.8, label=label, animated=True
+                )
+                self._state_lines.append(line)
+            self.ax_state.set(yscale="log", xlabel="step")
+            self.ax_state.legend(loc="upper right", fontsize=8)
+        self.ax_loss.set(yscale="log", title="loss $J(θ) - J^*$, log scale")
+        for ax in (self.ax_loss, self.ax_state):
+            if ax is not None:  # decade labels only: minor tick labels cost time and say little
+                ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+                ax.yaxis.set_major_locator(mpl.ticker.LogLocator(numticks=6))
+
+    def _draw_surface(self):
+        for artist in self._contours:
+            artist.remove()
+        before = set(self.ax_surface.get_children())
+        P.draw_surface(self._surface, self.ax_surface)
+        self._contours = [a for a in self.ax_surface.get_children() if a not in before]
+        for artists in self._paths.values():
+            artists.window = self._surface.window
+
+    def _add_run_artists(self, name, ghost):
+        c = P.color(name)
+        label = self.ghost_label(name) if ghost else O.DISPLAY_NAMES.get(name, name)
+        artists = P.draw_path(
+            self.ax_surface, None, color=c, label=label, ghost=ghost, window=self._surface.window
+        )
+        artists.line.set_marker(P.MARKERS.get(name, "o"))
+        for artist in (artists.line, artists.start, artists.end, artists.cross, artists.note):
+            artist.set_animated(True)
+        self._paths[name] = artists
+        (line,) = self.ax_loss.plot(
+            [], [], color=c, lw=1.5 if ghost else 2.0, alpha=0.6 if ghost else 1, animated=True
+        )
+        self._loss_lines[name] = line
+
+    # --- the update --------------------------------------------------------------------------
+    _muted = False  # True while several controls change at once (reset, a new surface)
+
+    def _changed(self, change):
+        if change["owner"] is self.controls["surface"]:
+            self._set_surface(change["new"])
+        if not self._muted:
+            self.update()
+
+    def _set_surface(self, name):
+        self._surface = S.get(name)
+        self._draw_surface()
+        self._background = None
+        muted, self._muted = self._muted, True
+        try:
+            self.controls["start"].set_starts(self._surface.starts)
+        finally:
+            self._muted = muted
+
+    def values(self) -> dict:
+        """The controls' current values."""
+        return {k: c.value for k, c in self.controls.items()}
+
+    def _validated(self):
+        """(optimizer, steps, start) from the controls, or a ValueError saying what is wrong."""
+        hp = {k: self.controls[k].value for k in self.initial if k in SLIDERS}
+        optimizer = self.base.replace(**hp)
+        steps = self.controls["steps"].value
+        if steps <= 0:
+            raise ValueError(f"steps must be a whole number ≥ 1; got {steps}")
+        if steps > 10_000:
+            raise ValueError(f"steps must be at most 10,000 to stay live; got {steps}")
+        start = np.asarray(self.controls["start"].value, dtype=float)
+        if not np.isfinite(start).all():
+            raise ValueError(f"the start point must be two finite numbers; got {tuple(start)}")
+        return optimizer, steps, start
+
+    def ghost_optimizer(self, name: str, optimizer: O.Optimizer) -> O.Optimizer:
+        """A compared optimizer. Of the same family (gradient descent and momentum methods, or
+        adaptive methods) it shares every hyperparameter it also has, η included, so that it
+        moves with the sliders; of the other family it keeps Keras's defaults and its own
+        learning rate for the surface (one η cannot suit both families)."""
+        if family(name) != family(self.name):
+            return O.get(name, learning_rate=suggested_learning_rate(name, self._surface.name))
+        shared = {
+            k: v for k, v in optimizer.hyperparameters.items() if k in CONTROLLED.get(name, ())
+        }
+        return O.get(name, **shared)
+
+    def ghost_label(self, name: str) -> str:
+        display = O.DISPLAY_NAMES.get(name, name)
+        if family(name) == family(self.name):
+            return f"{display} (same η)"
+        return f"{display} (η = {suggested_learning_rate(name, self._surface.name):g})"
+
+    def update(self) -> None:
+        """Rerun the optimizer(s) with the controls' values and redraw; never raises for bad
+        values (a message says what is wrong and the last good plot stays)."""
+        try:
+            optimizer, steps, start = self._validated()
+        except ValueError as error:
+            self.message.value = (
+                f"<span style='color:#b00020'>⚠ {html.escape(str(error))}. "
+                "The plot shows the last good values.</span>"
+            )
+            return
+        self.message.value = ""
+        self.result = run(optimizer, self._surface, start=start, steps=steps)
+        self.ghosts = {}
+        for name in self.controls["compare"].value:
+            try:
+                ghost = self.ghost_optimizer(name, optimizer)
+            except ValueError:
+                continue
+            self.ghosts[name] = run(
+                ghost, self._surface, start=start, steps=steps, record_state=False
+            )
+        self._update_artists()
+        self._render()
+        self.readout.value = self._readout_html()
+
+    def _update_artists(self):
+        for name in list(self.ghosts):
+            if name not in self._paths:
+                self._add_run_artists(name, ghost=True)
+                self._background = None
+        shown = {self.name: self.result, **self.ghosts}
+        every = max(1, self.result.steps // 60)  # a marker per step, unless that is a crowd
+        for name, artists in self._paths.items():
+            artists.update(shown.get(name))
+            artists.line.set_markevery(every)
+            line = self._loss_lines[name]
+            if name in shown:
+                y = P.loss_values(shown[name])
+                line.set_data(np.arange(len(y)), y)
+                line.set_visible(True)
+            else:
+                line.set_visible(False)
+        if self.ax_state is not None:
+            title, series = P.state_series(self.result)
+            for line, values in zip(self._state_lines, series.values()):
+                line.set_data(np.arange(len(values)), values)
+            if self.ax_state.get_title() != title:
+                self.ax_state.set_title(title, fontsize=10)
+                self._background = None
+        legend_names = (self._surface.name, *(n for n in self._paths if n in shown))
+        if getattr(self, "_legend_names", None) != legend_names:
+            for n in legend_names[1:]:
+                if n != self.name:
+                    self._paths[n].line.set_label(self.ghost_label(n))
+            handles = [self._paths[n].line for n in legend_names[1:]]
+            for h in handles:
+                h.set_animated(False)  # so that the legend can show them
+            self.ax_surface.legend(handles=handles, loc="upper right", fontsize=8)
+            for h in handles:
+                h.set_animated(True)
+            self._legend_names = legend_names
+            self._background = None
+        self._check_limits(shown)
+
+    def _check_limits(self, shown):
+        """Axis limits in whole decades that only grow while a slider moves (so that the
+        background rarely has to be drawn again); they start afresh when the surface, the
+        start, the number of steps or the compared optimizers change."""
+        steps = self.result.steps
+        gaps = np.concatenate([P.loss_values(r) for r in shown.values()])
+        start_gap = max(P.loss_values(r)[0] for r in shown.values())
+        low, _ = P.decade_limits(gaps, floor=1e-12)
+        high = 10.0 ** math.ceil(math.log10(start_gap * 1e3))
+        limits = [(0, steps), (low, high)]
+        if self.ax_state is not None:
+            values = np.concatenate([line.get_ydata() for line in self._state_lines])
+            limits.append(P.decade_limits(values, floor=1e-12, pad=0.0))
+        context = (self._surface.name, tuple(self.result.path[0]), steps, tuple(shown))
+        if self._limits is not None and context == self._limits_context:
+            limits = [limits[0]] + [
+                (min(a[0], b[0]), max(a[1], b[1])) for a, b in zip(limits[1:], self._limits[1:])
+            ]
+        self._limits_context = context
+        if limits != self._limits:
+            self.ax_loss.set_xlim(*limits[0])
+            self.ax_loss.set_ylim(*limits[1])
+            if self.ax_state is not None:
+                self.ax_state.set_xlim(*limits[0])
+                self.ax_state.set_ylim(*limits[2])
+            self._limits = limits
+            self._background = None
+
+    def _animated(self):
+        for artists in self._paths.values():
+            yield from (artists.line, artists.start, artists.end, artists.cross, artists.note)
+        yield from self._loss_lines.values()
+        yield from self._state_lines
+
+    def _render(self):
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw()  # the static parts: contours, axes, ticks, legend
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self.redraws["full"] += 1
+        else:
+            canvas.restore_region(self._background)
+            self.redraws["blit"] += 1
+        for artist in self._animated():
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+        if self._ipympl:
+            canvas.blit(self.figure.bbox)
+        else:
+            self.view.value = self.to_png()
+
+    def to_png(self) -> bytes:
+        """The current frame as PNG bytes (from the Agg buffer, without drawing again)."""
+        from PIL import Image
+
+        rgb = np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
+        # A 256-colour palette: a third of the bytes and half the time of a full-colour PNG,
+        # with no visible difference on these figures.
+        image = Image.fromarray(np.ascontiguousarray(rgb)).quantize(256, Image.Quantize.FASTOCTREE)
+        out = io.BytesIO()
+        image.save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+    def savefig(self, path) -> None:
+        """Save the current frame as a PNG file."""
+        with open(path, "wb") as f:
+            f.write(self.to_png())
+
+    def reset(self) -> None:
+        """Every control back to its first value (one redraw)."""
+        self._muted = True
+        try:
+            for key, value in self.initial.items():
+                self.controls[key].value = value
+        finally:
+            self._muted = False
+        self.update()
+
+    # --- readouts -----------------------------------------------------------------------------
+    def summary(self) -> str:
+        """One line per run: final loss, distance to the nearest minimum, steps, divergence."""
+        lines = [f"{O.DISPLAY_NAMES.get(self.name, self.name)} explorer on {self._surface.title}"]
+        if self.stability_note():
+            lines.append("  " + self.stability_note())
+        for name, result in {self.name: self.result, **self.ghosts}.items():
+            lines.append(
+                f"  {O.DISPLAY_NAMES.get(name, name):>16}: {describe(result, self.tolerance)}"
+            )
+        return "\n".join(lines)
+
+    def _readout_html(self) -> str:
+        rows = []
+        for name, result in {self.name: self.result, **self.ghosts}.items():
+            c = P.color(name)
+            facts = describe(result, self.tolerance, parts=True)
+            cells = "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in facts)
+            rows.append(
+                f"<tr><td style='color:{c};font-weight:bold;padding-right:12px'>"
+                f"{html.escape(O.DISPLAY_NAMES.get(name, name))}</td>{cells}</tr>"
+            )
+        head = "".join(
+            f"<th style='padding:0 12px;text-align:left'>{h}</th>"
+            for h in (
+                "",
+                "final J − J*",
+                "distance to nearest minimum",
+                f"steps to J − J* < {self.tolerance:g}",
+                "diverged",
+            )
+        )
+        table = f"<table style='font-size:90%'><tr>{head}</tr>{''.join(rows)}</table>"
+        limit = self.stability_note()
+        return (
+            f"<div style='font-size:90%;margin-bottom:4px'>{html.escape(limit)}</div>"
+            if limit
+            else ""
+        ) + table
+
+    def stability_note(self) -> str:
+        """For gradient descent and momentum: the largest stable η near the minimum."""
+        limit = O.stable_learning_rate(self.result.optimizer, self._surface.max_curvature)
+        if limit is None:
+            return ""
+        formula = {
+            "gd": "2/λmax",
+            "momentum": "2(1 + β)/λmax",
+            "nesterov": "2(1 + β)/((1 + 2β)λmax)",
+            "nesterov_lookahead": "2(1 + β)/((1 + 2β)λmax)",
+        }[self.result.optimizer.kind]
+        eta = float(self.result.optimizer.learning_rate)
+        side = "below" if eta < limit else "ABOVE"
+        return (
+            f"Stability limit near the minimum (largest curvature λmax = "
+            f"{self._surface.max_curvature:.4g}): η < {formula} = {limit:.4g}; "
+            f"η = {eta:.4g} is {side} it."
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()
+        bundle["image/png"] = self.to_png()  # what readers without a live kernel see
+        return bundle
+
+
+def describe(result: Trajectory, tolerance: float, parts: bool = False):
+    """The readouts of one run, as text."""
+    if result.diverged:
+        facts = ("—", "—", "—", f"at step {result.diverged_at}")
+    else:
+        gap = result.final_loss - result.surface.min_value
+        distance = float(result.surface.distance_to_minimum(result.final_point))
+        k = result.steps_to(tolerance)
+        facts = (
+            f"{max(gap, 0):.3g}",
+            f"{distance:.3g}",
+            "not reached" if k is None else str(k),
+            "no",
+        )
+    if parts:
+        return facts
+    return (
+        f"final J − J* {facts[0]}, distance to minimum {facts[1]}, "
+        f"steps to tolerance {facts[2]}, diverged {facts[3]}"
+    )
+
+
+def explorer(
+    optimizer="adam", surface="rosenbrock", compare=(), **initial_hyperparameters
+) -> Explorer:
+    """The live explorer for ``optimizer`` (a course name such as "momentum") on ``surface``.
+
+    compare: other optimizers drawn as ghost paths from the same start, sharing η (and the
+    hyperparameters they also have). Other keywords: the optimizer's hyperparameters
+    (``learning_rate=0.01``, ``beta_2=0.99``), ``steps`` (default 200), ``start``, ``tolerance``
+    and ``show_state`` (the panel of the optimizer's internal state, default True).
+    """
+    return Explorer(optimizer, surface=surface, compare=compare, **initial_hyperparameters)
