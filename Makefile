@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab test lint notebooks clean
+.PHONY: help setup data lab test lint notebooks bench clean
 
 help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
-	@echo "make lint   ruff over src, tests and notebooks"
+	@echo "make lint   ruff over src, tests, benchmarks and notebooks"
+	@echo "make bench  time the explorer against a naive re-plot, and the stability map"
 	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
 	@echo "make clean  remove .venv and caches (data/ is kept)"
 
@@ -37,7 +38,10 @@ test: data
 	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest tests notebooks $(NBVAL)
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests notebooks
+	$(PY) -m ruff check src tests benchmarks notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/explorer.py
 
 # Notebooks are committed with the outputs of a full run (not quick mode).
 NB ?= *
