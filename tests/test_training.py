@@ -82,3 +82,12 @@ def test_different_optimizers_start_from_the_same_weights(small_data):
         history = training.train(name, data=small_data, epochs=1, learning_rate=1e-12)
         losses.append(history.history["val_loss"][0])
     assert losses[0] == pytest.approx(losses[1], rel=1e-6)
+
+
+def test_compare_and_sweep(small_data):
+    histories = training.compare({"GD": "gd", "Momentum": "momentum"}, data=small_data, epochs=1)
+    assert list(histories) == ["GD", "Momentum"]
+    swept = training.sweep("momentum", [0.01, 0.1], data=small_data, epochs=1)
+    assert list(swept) == [0.01, 0.1]
+    assert swept[0.01].history["loss"] == histories["Momentum"].history["loss"]  # same run
+    assert training.best(swept[0.1], "val_accuracy") == max(swept[0.1].history["val_accuracy"])

@@ -164,3 +164,19 @@ def test_run_keras_follows_run_in_float32(name):
         max_difference(ours.path, run(optimizer, "himmelblau", steps=60, start=[0.0, 0.1]).path)
         > 0.01
     )
+
+
+def test_without_the_path_only_losses_and_the_last_point_are_kept():
+    rates = np.array([1e-4, 1e-3, 5e-3, 0.05])
+    full = run(O.get("momentum", learning_rate=rates), "rosenbrock", steps=300)
+    light = run(O.get("momentum", learning_rate=rates), "rosenbrock", steps=300, keep_path=False)
+    assert light.path.shape == (2, 4, 2) and light.grads.shape == (1, 4, 2)
+    np.testing.assert_array_equal(light.losses, full.losses)
+    np.testing.assert_array_equal(light.diverged_at, full.diverged_at)
+    np.testing.assert_array_equal(light.final_point, full.final_point)
+    np.testing.assert_array_equal(light.final_loss, full.final_loss)
+    np.testing.assert_array_equal(light.steps_to(1e-3), full.steps_to(1e-3))
+    single = run(O.get("adam", learning_rate=0.1), "beale", steps=50, keep_path=False)
+    np.testing.assert_array_equal(
+        single.final_point, run(O.get("adam", learning_rate=0.1), "beale", steps=50).path[-1]
+    )

@@ -520,7 +520,7 @@ def compute_stability_map(optimizer, surface, x, y, steps=200, start=None, toler
     (x_name, xs), (y_name, ys) = x, y
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     grid = optimizer.replace(**{x_name: xs[None, :], y_name: ys[:, None]})
-    result = run(grid, surface, start=start, steps=steps, record_state=False)
+    result = run(grid, surface, start=start, steps=steps, record_state=False, keep_path=False)
     final = np.where(result.diverged, np.inf, result.final_loss - surface.min_value)
     return StabilityMap(
         optimizer=optimizer,

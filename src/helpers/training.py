@@ -169,3 +169,40 @@ def train(
     history.epoch_times = list(timer.times)
     history.optimizer_config = keras_opt.get_config()
     return history
+
+
+def compare(
+    optimizers: dict, data=None, epochs: int | None = None, seed: int = config.SEED, **kwargs
+):
+    """Train the MLP once per optimizer, from the same initial weights and batch order.
+
+    optimizers: {label: optimizer} (Keras optimizers, reference optimizers or course names).
+    Returns {label: History}.
+    """
+    return {
+        label: train(optimizer, data=data, epochs=epochs, seed=seed, label=label, **kwargs)
+        for label, optimizer in optimizers.items()
+    }
+
+
+def sweep(optimizer, learning_rates, data=None, epochs: int | None = None, **kwargs):
+    """Train once per learning rate (same weights, same batches): {learning rate: History}."""
+    return {
+        float(lr): train(
+            optimizer,
+            data=data,
+            epochs=epochs,
+            label=f"η={lr:g}",
+            learning_rate=float(lr),
+            **kwargs,
+        )
+        for lr in learning_rates
+    }
+
+
+def best(history, metric: str = "val_loss") -> float:
+    """The best value of a metric over the epochs (lowest loss, highest accuracy); NaN-safe."""
+    values = np.asarray(history.history[metric], dtype=float)
+    if np.isnan(values).all():
+        return float("nan")
+    return float(np.nanmax(values) if "accuracy" in metric else np.nanmin(values))

@@ -41,6 +41,7 @@ class Trajectory:
     states: dict[str, np.ndarray] = field(default_factory=dict)  # each (steps + 1, ...)
     diverged_at: int | None | np.ndarray = None  # step index; batched: array with -1 for never
     bound: float = np.inf
+    kept_path: bool = True  # False: path holds only the start and the last point computed
 
     @property
     def steps(self) -> int:
@@ -59,12 +60,16 @@ class Trajectory:
     @property
     def final_point(self) -> np.ndarray:
         """The last point computed (the divergence point for a diverged run)."""
-        return _last_finite(self.path, self.losses)[0]
+        if not self.kept_path:
+            return self.path[-1]
+        idx = _last_finite_index(self.losses)
+        return np.take_along_axis(self.path, idx[None, ..., None], 0)[0]
 
     @property
     def final_loss(self) -> float | np.ndarray:
         """The last loss computed (inf for a run that diverged)."""
-        loss = _last_finite(self.path, self.losses)[1]
+        idx = _last_finite_index(self.losses)
+        loss = np.take_along_axis(self.losses, idx[None, ...], 0)[0]
         diverged = np.asarray(self.diverged)
         out = np.where(diverged, np.inf, loss)
         return float(out) if out.ndim == 0 else out
@@ -98,12 +103,9 @@ class Trajectory:
             raise KeyError(f"{key!r} is not recorded; recorded: {', '.join(self.states)}") from None
 
 
-def _last_finite(path, losses):
+def _last_finite_index(losses):
     valid = np.isfinite(losses)
-    idx = np.where(valid.any(0), len(losses) - 1 - np.argmax(np.flip(valid, 0), 0), 0)
-    point = np.take_along_axis(path, idx[None, ..., None], 0)[0]
-    loss = np.take_along_axis(losses, idx[None, ...], 0)[0]
-    return point, loss
+    return np.where(valid.any(0), len(losses) - 1 - np.argmax(np.flip(valid, 0), 0), 0)
 
 
 def _batch_hyperparameters(optimizer: Optimizer) -> tuple[Optimizer, tuple[int, ...]]:
@@ -129,6 +131,7 @@ def run(
     seed: int = config.SEED,
     bound: float | None = None,
     record_state: bool = True,
+    keep_path: bool = True,
     dtype=np.float64,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
@@ -138,6 +141,8 @@ def run(
         mini-batch gradients (drawn from a generator seeded with ``seed``).
     bound: a run diverges when its loss exceeds this; default 10⁶ × (1 + |J(start) − J*|).
     record_state: keep the optimizer's state at every step (turn off for large grids).
+    keep_path: keep every point and gradient; with False only the losses are kept per step,
+        and ``path`` holds just the start and the last point (for large grids and long runs).
     dtype: the floating type of the parameters (float32 to compare with Keras).
     """
     optimizer = get_optimizer(optimizer)
@@ -156,9 +161,10 @@ def run(
         loss0 = surface.loss(params)
         if bound is None:
             bound = 1e6 * (1 + np.abs(loss0 - surface.min_value))
-        path = np.full((steps + 1,) + batch + (2,), np.nan, dtype=dtype)
+        kept = steps + 1 if keep_path else 2
+        path = np.full((kept,) + batch + (2,), np.nan, dtype=dtype)
         losses = np.full((steps + 1,) + batch, np.nan, dtype=dtype)
-        grads_used = np.full((steps,) + batch + (2,), np.nan, dtype=dtype)
+        grads_used = np.full((kept - 1,) + batch + (2,), np.nan, dtype=dtype)
         path[0], losses[0] = params, loss0
         state = opt.init(params)
         history = {}
@@ -176,8 +182,12 @@ def run(
                 g = g + (noise * rng.standard_normal(g.shape)).astype(dtype)
             params, state = opt.update(params, g, state)
             loss = surface.loss(params)
+            if not keep_path:  # the last point with a finite loss, as final_point picks it
+                path[1] = np.where((alive & np.isfinite(loss))[..., None], params, path[1])
             if single:  # one run: plain Python checks, no masks
-                grads_used[k - 1], path[k], losses[k] = g, params, loss
+                if keep_path:
+                    grads_used[k - 1], path[k] = g, params
+                losses[k] = loss
                 if record_state:
                     _record(history, k, state)
                 if not abs(float(loss)) <= bound:  # also true for NaN
@@ -185,8 +195,9 @@ def run(
                     break
                 continue
             bad = alive & ~(np.isfinite(loss) & (np.abs(loss) <= bound))
-            grads_used[k - 1] = np.where(alive[..., None], g, np.nan)
-            path[k] = np.where(alive[..., None], params, np.nan)
+            if keep_path:
+                grads_used[k - 1] = np.where(alive[..., None], g, np.nan)
+                path[k] = np.where(alive[..., None], params, np.nan)
             losses[k] = np.where(alive, loss, np.nan)
             if record_state:
                 _record(history, k, state)
@@ -213,6 +224,7 @@ def run(
         states=history,
         diverged_at=diverged,
         bound=float(np.max(bound)),
+        kept_path=keep_path,
     )
 
 
