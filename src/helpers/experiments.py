@@ -125,7 +125,15 @@ def race(
         for surface in surfaces:
             optimizer = get_optimizer(spec[surface.name] if isinstance(spec, dict) else spec)
             starts = np.array(surface.starts)
-            r = run(optimizer, surface, start=starts, steps=steps, noise=noise, record_state=False, keep_path=False)
+            r = run(
+                optimizer,
+                surface,
+                start=starts,
+                steps=steps,
+                noise=noise,
+                record_state=False,
+                keep_path=False,
+            )
             reached = r.steps_to(tolerance)
             gaps = np.where(r.diverged, np.inf, r.final_loss - surface.min_value)
             for i, start in enumerate(surface.starts):
