@@ -91,3 +91,16 @@ def test_compare_and_sweep(small_data):
     assert list(swept) == [0.01, 0.1]
     assert swept[0.01].history["loss"] == histories["Momentum"].history["loss"]  # same run
     assert training.best(swept[0.1], "val_accuracy") == max(swept[0.1].history["val_accuracy"])
+
+
+def test_an_l2_penalty_adds_to_the_loss(small_data):
+    plain = training.train("adam", data=small_data, epochs=1, learning_rate=1e-12)
+    penalized = training.train(
+        "adam",
+        data=small_data,
+        epochs=1,
+        learning_rate=1e-12,
+        kernel_regularizer=keras.regularizers.l2(0.01),
+    )
+    assert penalized.history["loss"][0] > plain.history["loss"][0] + 0.1
+    assert penalized.history["val_accuracy"] == plain.history["val_accuracy"]  # same weights

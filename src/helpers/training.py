@@ -29,17 +29,28 @@ BATCH_SIZE = 32
 STEPS_PER_EXECUTION = 64
 
 
-def build_model(seed: int = config.SEED, hidden: int = 100, layers: int = 3):
-    """The book's MLP, uncompiled, with initial weights drawn from ``seed``."""
+def build_model(
+    seed: int = config.SEED, hidden: int = 100, layers: int = 3, kernel_regularizer=None
+):
+    """The book's MLP, uncompiled, with initial weights drawn from ``seed``.
+
+    kernel_regularizer: e.g. ``keras.regularizers.l2(1e-4)`` on every Dense layer's weights
+    (an L2 penalty added to the loss, to compare with AdamW's decoupled weight decay).
+    """
     keras = _keras()
     keras.utils.set_random_seed(seed)
     dense = [
-        keras.layers.Dense(hidden, activation="relu", kernel_initializer="he_normal")
+        keras.layers.Dense(
+            hidden,
+            activation="relu",
+            kernel_initializer="he_normal",
+            kernel_regularizer=kernel_regularizer,
+        )
         for _ in range(layers)
     ]
     return keras.Sequential(
         [keras.Input(shape=(28, 28)), keras.layers.Flatten(), *dense]
-        + [keras.layers.Dense(10, activation="softmax")],
+        + [keras.layers.Dense(10, activation="softmax", kernel_regularizer=kernel_regularizer)],
         name="mlp",
     )
 
@@ -118,6 +129,7 @@ def train(
     verbose: bool | None = None,
     callbacks=(),
     label: str | None = None,
+    kernel_regularizer=None,
     **hyperparameters,
 ):
     """Compile the book's MLP with ``optimizer`` and train it; return Keras's History.
@@ -129,6 +141,7 @@ def train(
     epochs: default 10, or 2 in quick mode.
     fast: run ``steps_per_execution`` steps per call (same results as plain ``fit``).
     verbose: a progress line in notebooks (default), nothing elsewhere.
+    kernel_regularizer: passed to ``build_model`` (e.g. an L2 penalty).
 
     The History has ``.history`` (loss, accuracy, val_loss, val_accuracy per epoch),
     ``.epoch_times`` (seconds per epoch) and ``.optimizer_config``.
@@ -142,7 +155,7 @@ def train(
     (X_train, y_train), (X_valid, y_valid) = data
     epochs = config.epochs() if epochs is None else int(epochs)
     keras_opt = keras_optimizer(optimizer, **hyperparameters)
-    model = build_model(seed)
+    model = build_model(seed, kernel_regularizer=kernel_regularizer)
     model.compile(
         loss="sparse_categorical_crossentropy",
         optimizer=keras_opt,
