@@ -104,3 +104,22 @@ def test_an_l2_penalty_adds_to_the_loss(small_data):
     )
     assert penalized.history["loss"][0] > plain.history["loss"][0] + 0.1
     assert penalized.history["val_accuracy"] == plain.history["val_accuracy"]  # same weights
+
+
+def test_results_cache(small_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("FASTER_OPTIMIZERS_DATA", str(tmp_path))
+    first = training.train("nadam", data=small_data, epochs=2, cache=True)
+    assert first.cached is False and len(list((tmp_path / "runs").glob("*.json"))) == 1
+    again = training.train("nadam", data=small_data, epochs=2, cache=True)
+    assert again.cached is True and again.model is None
+    assert again.history == first.history and again.epoch == [0, 1]
+    assert again.epoch_times == first.epoch_times
+    other = training.train("nadam", data=small_data, epochs=2, cache=True, learning_rate=0.002)
+    assert other.cached is False and other.history != first.history
+    refreshed = training.train("nadam", data=small_data, epochs=2, cache="refresh")
+    assert refreshed.cached is False and refreshed.history["loss"] == first.history["loss"]
+    assert training.clear_cache() == 2
+    with pytest.raises(ValueError, match="callbacks"):
+        training.train(
+            "nadam", data=small_data, epochs=1, cache=True, callbacks=[keras.callbacks.Callback()]
+        )

@@ -16,6 +16,8 @@ overhead and gives the same numbers as the book's plain ``model.fit`` (a test ch
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 
 import numpy as np
@@ -130,6 +132,7 @@ def train(
     callbacks=(),
     label: str | None = None,
     kernel_regularizer=None,
+    cache: bool | str = False,
     **hyperparameters,
 ):
     """Compile the book's MLP with ``optimizer`` and train it; return Keras's History.
@@ -142,6 +145,10 @@ def train(
     fast: run ``steps_per_execution`` steps per call (same results as plain ``fit``).
     verbose: a progress line in notebooks (default), nothing elsewhere.
     kernel_regularizer: passed to ``build_model`` (e.g. an L2 penalty).
+    cache: True to reuse a saved result of a run with exactly the same settings (optimizer and
+        all its hyperparameters, data, epochs, seed, batch size, regularizer, Keras version),
+        saved under ``data/runs/``; "refresh" to train again and overwrite it. A cached result
+        has no ``.model``. Not available with extra callbacks (they could change the result).
 
     The History has ``.history`` (loss, accuracy, val_loss, val_accuracy per epoch),
     ``.epoch_times`` (seconds per epoch) and ``.optimizer_config``.
@@ -155,6 +162,18 @@ def train(
     (X_train, y_train), (X_valid, y_valid) = data
     epochs = config.epochs() if epochs is None else int(epochs)
     keras_opt = keras_optimizer(optimizer, **hyperparameters)
+    key = None
+    if cache:
+        if callbacks:
+            raise ValueError("cache=True cannot tell what extra callbacks do: train without cache")
+        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer)
+        key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[
+            :20
+        ]
+        if cache != "refresh":
+            found = _read_cached(key)
+            if found is not None:
+                return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
     model.compile(
         loss="sparse_categorical_crossentropy",
@@ -181,7 +200,93 @@ def train(
     )
     history.epoch_times = list(timer.times)
     history.optimizer_config = keras_opt.get_config()
+    history.cached = False
+    if key is not None:
+        _write_cached(key, spec, history)
     return history
+
+
+# --------------------------------------------------------------------------------------------
+# The results cache
+
+
+class CachedHistory:
+    """A training result read back from ``data/runs/``: like Keras's History, without a model."""
+
+    def __init__(self, record: dict):
+        self.history = record["history"]
+        self.epoch = list(range(len(next(iter(self.history.values())))))
+        self.epoch_times = record["epoch_times"]
+        self.optimizer_config = record["optimizer_config"]
+        self.spec = record["spec"]
+        self.model = None
+        self.cached = True
+
+
+def runs_dir():
+    """Where cached training results live (``data/runs/`` in a checkout)."""
+    return config.cache_dir() / "runs"
+
+
+def _fingerprint(X, y) -> str:
+    X, y = np.asarray(X), np.asarray(y)
+    digest = hashlib.sha256(str((X.shape, X.dtype.str, y.shape)).encode())
+    digest.update(np.ascontiguousarray(y).tobytes())
+    digest.update(np.ascontiguousarray(X.reshape(len(X), -1)[:, ::7]).tobytes())
+    return digest.hexdigest()[:20]
+
+
+def _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer) -> dict:
+    keras = _keras()
+    settings = keras_opt.get_config()
+    settings.pop("name", None)
+    (X_train, y_train), (X_valid, y_valid) = data
+    return {
+        "optimizer": type(keras_opt).__name__,
+        "settings": settings,
+        "epochs": epochs,
+        "seed": seed,
+        "batch_size": batch_size,
+        "regularizer": keras.regularizers.serialize(kernel_regularizer)
+        if kernel_regularizer
+        else None,
+        "train": _fingerprint(X_train, y_train),
+        "valid": _fingerprint(X_valid, y_valid),
+        "model": "Flatten-Dense(100 relu he_normal)x3-Dense(10 softmax)",
+        "keras": keras.__version__,
+    }
+
+
+def _read_cached(key: str) -> CachedHistory | None:
+    path = runs_dir() / f"{key}.json"
+    try:
+        return CachedHistory(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None
+
+
+def _write_cached(key: str, spec: dict, history) -> None:
+    from .data import _atomic_write
+
+    record = {
+        "spec": spec,
+        "history": {k: [float(v) for v in values] for k, values in history.history.items()},
+        "epoch_times": history.epoch_times,
+        "optimizer_config": json.loads(json.dumps(history.optimizer_config, default=str)),
+    }
+    try:
+        _atomic_write(runs_dir() / f"{key}.json", json.dumps(record, indent=1).encode())
+    except OSError:
+        pass  # a read-only checkout: the result is simply not kept
+
+
+def clear_cache() -> int:
+    """Delete every cached training result; returns how many there were."""
+    removed = 0
+    for path in runs_dir().glob("*.json"):
+        path.unlink()
+        removed += 1
+    return removed
 
 
 def compare(
