@@ -132,6 +132,7 @@ def run(
     bound: float | None = None,
     record_state: bool = True,
     keep_path: bool = True,
+    schedule=None,
     dtype=np.float64,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
@@ -143,6 +144,8 @@ def run(
     record_state: keep the optimizer's state at every step (turn off for large grids).
     keep_path: keep every point and gradient; with False only the losses are kept per step,
         and ``path`` holds just the start and the last point (for large grids and long runs).
+    schedule: a function of the step t = 0, 1, … giving the learning rate of step t + 1 (as
+        Keras evaluates its schedules at the number of steps taken); see ``helpers.schedules``.
     dtype: the floating type of the parameters (float32 to compare with Keras).
     """
     optimizer = get_optimizer(optimizer)
@@ -153,6 +156,8 @@ def run(
     start = np.asarray(surface.start if start is None else start, dtype=float)
     if start.shape[-1:] != (2,):
         raise ValueError(f"start must have shape (2,) or (..., 2); got {start.shape}")
+    if schedule is not None and np.ndim(optimizer.learning_rate) > 0:
+        raise ValueError("a schedule sets the learning rate: give a single learning_rate")
     opt, hyper_shape = _batch_hyperparameters(optimizer)
     batch = np.broadcast_shapes(start.shape[:-1], hyper_shape)
     params = np.array(np.broadcast_to(start, batch + (2,)), dtype=dtype)
@@ -177,6 +182,8 @@ def run(
 
         single = batch == ()
         for k in range(1, steps + 1):
+            if schedule is not None:
+                opt = opt.replace(learning_rate=float(schedule(k - 1)))
             g = surface.gradient(opt.gradient_point(params, state)).astype(dtype, copy=False)
             if rng is not None:
                 g = g + (noise * rng.standard_normal(g.shape)).astype(dtype)
