@@ -1,6 +1,7 @@
 """The live explorer, driven in code: every control changes what is drawn, bad values give a
 message and no exception, and moves redraw in place without leaking figures."""
 
+import html
 import warnings
 
 import matplotlib.pyplot as plt
@@ -202,10 +203,10 @@ def test_readouts_and_static_fallback():
 
 
 def test_ipympl_backend_uses_the_figure_canvas():
-    pytest.importorskip("ipympl")
     import matplotlib
 
-    previous = matplotlib.get_backend()
+    previous = matplotlib.get_backend()  # before importing ipympl, which switches the backend
+    pytest.importorskip("ipympl")
     matplotlib.use("module://ipympl.backend_nbagg")
     try:
         e = explorer("nadam", surface="saddle")
@@ -215,3 +216,105 @@ def test_ipympl_backend_uses_the_figure_canvas():
         plt.close(e.figure)
     finally:
         matplotlib.use(previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# The schedule explorer
+
+
+def schedule_state(e):
+    return (
+        np.array(e._rate_line.get_ydata()),
+        {k: np.array(a.line.get_xydata()) for k, a in e._paths.items()},
+        e.to_png(),
+    )
+
+
+SCHEDULE_MOVES = {
+    "constant": {
+        "learning_rate": 0.1,
+        "steps": 300,
+        "noise": 1.0,
+        "surface": "himmelblau",
+        "optimizer": "momentum",
+    },
+    "power": {"decay_steps": 30.0, "power": 2.0},
+    "exponential": {"decay_steps": 50.0, "rate": 0.5},
+    "piecewise": {"boundaries": "50, 300"},
+    "1cycle": {"max_rate": 0.18},
+}
+
+
+@pytest.mark.parametrize("kind", list(SCHEDULE_MOVES))
+def test_every_schedule_control_changes_what_is_drawn(kind):
+    from helpers import schedules
+
+    e = widgets.schedule_explorer(kind)
+    for key, value in SCHEDULE_MOVES[kind].items():
+        before = schedule_state(e)
+        e.controls[key].value = value
+        assert e.message.value == "", e.message.value
+        after = schedule_state(e)
+        assert after[2] != before[2], f"{key} = {value} changed nothing"
+    steps = e.controls["steps"].value
+    np.testing.assert_allclose(
+        e.rates, schedules.evaluate(kind, np.arange(steps), **e.parameters())
+    )
+    np.testing.assert_allclose(e._rate_line.get_ydata(), e.rates)
+
+
+def test_the_schedule_dropdown_switches_formula_and_controls():
+    e = widgets.schedule_explorer("exponential")
+    assert (
+        e.controls["power"].layout.display == "none"
+        or e.controls["schedule"].value == "exponential"
+    )
+    e.controls["schedule"].value = "power"
+    assert (
+        e.controls["power"].layout.display is None and e.controls["rate"].layout.display == "none"
+    )
+    assert e.summary().startswith("power schedule")
+
+
+def test_a_decaying_rate_beats_a_constant_one_under_noise():
+    e = widgets.schedule_explorer("exponential", "gd", "bowl", learning_rate=0.15, noise=3.0)
+    constant, scheduled = e._runs["constant"], e._runs["scheduled"]
+    assert scheduled.final_loss < constant.final_loss / 5
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("learning_rate", 0.0, "η0 must be > 0"),
+        ("decay_steps", -5.0, "s must be > 0"),
+        ("power", 0.0, "c must be > 0"),
+        ("rate", 1.5, "the decay rate must be between 0 and 1"),
+        ("noise", -1.0, "the gradient noise σ must be ≥ 0"),
+        ("steps", 0, "steps must be a whole number ≥ 1"),
+    ],
+)
+def test_bad_schedule_values_give_a_message(key, value, message):
+    kind = {"power": "power", "rate": "exponential", "decay_steps": "exponential"}.get(
+        key, "exponential"
+    )
+    e = widgets.schedule_explorer(kind)
+    before = e.to_png()
+    e.controls[key].value = value
+    assert message in html.unescape(e.message.value) and e.to_png() == before
+
+
+@pytest.mark.parametrize("text", ["300, 100", "a, b", "", "-5"])
+def test_bad_boundaries(text):
+    e = widgets.schedule_explorer("piecewise")
+    e.controls["boundaries"].value = text
+    assert "boundaries must be" in e.message.value
+
+
+def test_schedule_moves_redraw_in_place():
+    e = widgets.schedule_explorer("power")
+    figures = plt.get_fignums()
+    full = e.redraws["full"]
+    for s in np.geomspace(10, 1000, 60):
+        e.controls["decay_steps"].value = float(s)
+    assert plt.get_fignums() == figures and e.redraws["full"] - full <= 8
+    assert e.redraws["blit"] >= 50
