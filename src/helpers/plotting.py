@@ -132,7 +132,7 @@ def draw_surface(surface: Surface | str, ax=None, n: int = 160, levels: int = 18
     ax.set(xlim=(xmin, xmax), ylim=(ymin, ymax), xlabel="$θ_1$", ylabel="$θ_2$")
     ax.set_aspect("equal", adjustable="box")
     if title:
-        ax.set_title(surface.title)
+        ax.set_title(title if isinstance(title, str) else surface.title)
     return ax
 
 
@@ -303,10 +303,11 @@ def limit_loss_axis(ax, results, headroom: float = 1e3) -> None:
     ax.set_ylim(max(finite.min(), GAP_FLOOR) / 3, max(starts) * headroom)
 
 
-def plot_paths(runs, surface=None, *, title=None, loss=True, axes=None, legend=True):
+def plot_paths(runs, surface=None, *, title=None, loss=True, axes=None, legend=True, colors=None):
     """Paths of several runs on one surface, and (``loss=True``) their losses beside it.
 
     runs: a list of Trajectory, or a dict {label: Trajectory}.
+    colors: one colour per run; by default each optimizer's course colour (see ``run_colors``).
     Returns ``fig, axes``.
     """
     items = list(runs.items()) if isinstance(runs, dict) else [(r.optimizer.label, r) for r in runs]
@@ -319,7 +320,10 @@ def plot_paths(runs, surface=None, *, title=None, loss=True, axes=None, legend=T
         axes = np.atleast_1d(axes)
         fig = axes[0].figure
     draw_surface(surface, axes[0], title=title or surface.title)
-    colors = run_colors([result for _, result in items])
+    if colors is None:
+        colors = run_colors([result for _, result in items])
+    elif len(colors) != len(items):
+        raise ValueError(f"plot_paths: {len(items)} runs but {len(colors)} colours")
     for (label, result), c in zip(items, colors):
         draw_path(axes[0], result, label=label, color=c)
     if loss:
@@ -554,6 +558,8 @@ def stability_map(
     ax=None,
     xscale: str = "log",
     yscale: str = "linear",
+    vmin: float | None = None,
+    vmax: float | None = None,
 ):
     """A heatmap of the final loss over a grid of two hyperparameters, in one vectorized run.
 
@@ -561,13 +567,16 @@ def stability_map(
     ``y=("momentum", np.linspace(0, 0.99, 100))``.
 
     Colour: log₁₀(J − J*) after ``steps`` steps; red: diverged; the white line encloses the
-    settings that reach J − J* ≤ ``tolerance``. Returns ``fig, ax, StabilityMap``.
+    settings that reach J − J* ≤ ``tolerance``. ``vmin``/``vmax`` fix the colour scale (in
+    log₁₀ units) so that several maps can be compared. Returns ``fig, ax, StabilityMap``.
     """
     data = compute_stability_map(optimizer, surface, x, y, steps, start, tolerance)
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.2, 4.6))
     values = np.log10(np.where(data.diverged, np.nan, data.final_gap))
-    mesh = ax.pcolormesh(data.x, data.y, values, cmap="viridis", shading="nearest")
+    mesh = ax.pcolormesh(
+        data.x, data.y, values, cmap="viridis", shading="nearest", vmin=vmin, vmax=vmax
+    )
     ax.pcolormesh(
         data.x,
         data.y,
