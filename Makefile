@@ -14,7 +14,7 @@ help:
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests, benchmarks and notebooks"
-	@echo "make bench  time the explorer against a naive re-plot, and the stability map"
+	@echo "make bench  time the explorer (against a naive re-plot), stability maps and training"
 	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
 	@echo "make clean  remove .venv and caches (data/ is kept)"
 
@@ -40,8 +40,9 @@ test: data
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks notebooks
 
-bench: $(STAMP)
+bench: data
 	$(PY) benchmarks/explorer.py
+	$(PY) benchmarks/training.py
 
 # Notebooks are committed with the outputs of a full run (not quick mode).
 NB ?= *
