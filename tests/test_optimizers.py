@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
@@ -293,3 +294,17 @@ def test_stable_learning_rate_separates_convergence_from_divergence(name, hyperp
 
 def test_no_simple_limit_for_adaptive_methods():
     assert O.stable_learning_rate("adam", 10.0) is None
+
+
+@pytest.mark.parametrize("name", O.NAMES)
+def test_effective_step_before_the_first_step_is_quiet(name):
+    """Adam's family has no step size before its first step (the bias correction divides by
+    zero): NaN, without a floating-point warning; the others already have one."""
+    optimizer = O.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        step = np.asarray(optimizer.effective_step(optimizer.init(np.zeros(2))))
+    if name in {"adam", "adamax", "nadam", "adamw"}:
+        assert np.isnan(step).all()
+    else:
+        assert np.isfinite(step).all() and (step > 0).all()

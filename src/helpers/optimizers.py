@@ -375,8 +375,9 @@ class _AdamRule:
 
     def effective_step(self, state):
         v = state["velocity_hat"] if self.amsgrad else state["velocity"]
-        alpha = self._alpha(_iterations_like(state, v), float)
-        return alpha / (np.sqrt(v) + self.epsilon)
+        with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
+            alpha = self._alpha(_iterations_like(state, v), float)
+            return alpha / (np.sqrt(v) + self.epsilon)
 
 
 @dataclass(frozen=True)
@@ -457,7 +458,9 @@ class Adamax(Optimizer):
 
     def effective_step(self, state):
         beta_1_power = np.power(self.beta_1, _iterations_like(state, state["norm"]))
-        return self.learning_rate / ((1 - beta_1_power) * (state["norm"] + self.epsilon))
+        with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
+            step = self.learning_rate / ((1 - beta_1_power) * (state["norm"] + self.epsilon))
+        return np.where(beta_1_power == 1, np.nan, step)
 
 
 @dataclass(frozen=True)
@@ -525,8 +528,9 @@ class Nadam(Optimizer):
 
     def effective_step(self, state):
         t = _iterations_like(state, state["velocity"])
-        v_hat = state["velocity"] / (1 - np.power(self.beta_2, t))
-        return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
+        with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
+            v_hat = state["velocity"] / (1 - np.power(self.beta_2, t))
+            return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
 
 
 DISPLAY_NAMES = {
