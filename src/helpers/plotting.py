@@ -350,8 +350,14 @@ def show_images(X, y, class_names, n_rows: int = 3, n_cols: int = 10):
     return fig, axes
 
 
-def learning_curves(histories: dict, metrics=("loss", "val_accuracy"), axes=None):
-    """Learning curves per epoch for several trainings: {label: History or dict}."""
+def learning_curves(histories: dict, metrics=("loss", "val_accuracy"), axes=None, styles=None):
+    """Learning curves per epoch for several trainings: {label: History or dict}.
+
+    Each curve takes the colour and marker of the optimizer named by its label's first word;
+    ``styles`` ({label: keyword arguments of ``plot``}, e.g. ``{"AdaGrad, book": {"ls": "--"}}``)
+    overrides them, to tell apart two runs of the same optimizer.
+    """
+    styles = styles or {}
     if axes is None:
         fig, axes = plt.subplots(1, len(metrics), figsize=(5.2 * len(metrics), 3.8))
     axes = np.atleast_1d(axes)
@@ -363,9 +369,12 @@ def learning_curves(histories: dict, metrics=("loss", "val_accuracy"), axes=None
             ax.plot(
                 np.arange(1, len(series) + 1),
                 series,
-                marker=MARKERS.get(kind, "o"),
-                color=COLORS.get(kind),
-                label=label,
+                **{
+                    "marker": MARKERS.get(kind, "o"),
+                    "color": COLORS.get(kind),
+                    "label": label,
+                    **styles.get(label, {}),
+                },
             )
     for ax, metric in zip(axes, metrics):
         ax.set(xlabel="epoch", title=metric.replace("_", " "))
