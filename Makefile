@@ -7,15 +7,19 @@ STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab test lint notebooks bench clean
+.PHONY: help setup data lab demo test test-browser lint notebooks bench html repository clean
 
 help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
+	@echo "make demo NB=01_momentum  one notebook as a page (Voila) on http://127.0.0.1:8866"
+	@echo "make test-browser  only the real-browser test (JupyterLab and Voila in Chromium)"
+	@echo "make html   every executed notebook as HTML, with an index, in site/"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
-	@echo "make lint   ruff over src, tests, benchmarks and notebooks"
+	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
 	@echo "make bench  time the explorer (against a naive re-plot), stability maps and training"
 	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
+	@echo "make repository  write pyproject.toml's repository address into badges and setup cells"
 	@echo "make clean  remove .venv and caches (data/ is kept)"
 
 $(STAMP): pyproject.toml
@@ -34,11 +38,19 @@ data: $(STAMP)
 lab: data
 	$(VENV)/bin/jupyter lab notebooks/
 
+# One notebook for a class: only its text, widgets and figures, served on this machine only.
+DEMO ?= 01_momentum
+demo: data
+	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(findstring *,$(NB)),$(DEMO),$(NB)).ipynb
+
 test: data
 	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest tests notebooks $(NBVAL)
 
+test-browser: data
+	$(PY) -m pytest tests/browser
+
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks notebooks
+	$(PY) -m ruff check src tests benchmarks tools notebooks
 
 bench: data
 	$(PY) benchmarks/explorer.py
@@ -51,6 +63,11 @@ notebooks: data
 		--ExecutePreprocessor.timeout=7200 notebooks/$(NB).ipynb
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-colab build src/*.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
+
+# The repository's address lives in pyproject.toml ([project.urls] Repository); a fork changes
+# that line and runs this, which rewrites the notebooks' badges and setup cells and the README.
+repository: $(STAMP)
+	$(PY) tools/repository.py

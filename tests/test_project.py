@@ -51,3 +51,38 @@ def test_environment_yml_installs_the_course_package():
 def test_the_comparison_would_notice_a_drift():
     drifted = (ROOT / "environment.yml").read_text().replace("numpy>=1.26", "numpy>=1.20")
     assert environment_requirements(drifted) != pyproject_requirements()
+
+
+def _repository_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("repository", ROOT / "tools" / "repository.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_repository_address_is_the_one_in_pyproject_everywhere():
+    tool = _repository_tool()
+    assert tool.configured() == "faster-optimizers/faster-optimizers"
+    assert tool.disagreements() == {}, "run `make repository` after changing pyproject.toml"
+    for path in tool.files():
+        if path.suffix == ".ipynb":  # every notebook has its badges and its setup cell
+            assert len(tool.found(path.read_text())) >= 1, path.name
+
+
+def test_retargeting_moves_badges_setup_cells_and_clone_commands_only():
+    tool = _repository_tool()
+    text = (
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "(https://colab.research.google.com/github/a/b/blob/main/notebooks/00_x.ipynb) "
+        "[![Binder](https://mybinder.org/badge_logo.svg)]"
+        "(https://mybinder.org/v2/gh/a/b/HEAD?labpath=notebooks%2F00_x.ipynb)\n"
+        'REPOSITORY = "https://github.com/a/b"\n'
+        "git clone https://github.com/a/b.git\n"
+        "See https://github.com/keras-team/keras/blob/master/keras/src/optimizers/adam.py"
+    )
+    moved = tool.retarget(text, "me/fork")
+    assert tool.found(text) == {"a/b"} and tool.found(moved) == {"me/fork"}
+    assert moved.count("me/fork") == 4
+    assert "github.com/keras-team/keras/blob" in moved
