@@ -62,8 +62,12 @@ notebooks: data
 	env -u FASTER_OPTIMIZERS_QUICK $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=7200 notebooks/$(NB).ipynb
 
+# A static copy for reading without a kernel: site/index.html and one page per notebook.
+html: $(STAMP)
+	$(PY) tools/build_html.py site
+
 clean:
-	rm -rf $(VENV) .venv-colab build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-colab build site src/*.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
 

@@ -86,3 +86,29 @@ def test_retargeting_moves_badges_setup_cells_and_clone_commands_only():
     assert tool.found(text) == {"a/b"} and tool.found(moved) == {"me/fork"}
     assert moved.count("me/fork") == 4
     assert "github.com/keras-team/keras/blob" in moved
+
+
+def test_the_static_copy_shows_figures_and_the_explorers_last_frame(tmp_path):
+    pytest.importorskip("nbconvert")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_html", ROOT / "tools" / "build_html.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    notebook = ROOT / "notebooks" / "00_gradient_descent.ipynb"
+    index, page = tool.build(tmp_path, [notebook])
+    text = page.read_text()
+    import nbformat
+
+    pictures = sum(
+        "image/png" in output.get("data", {})
+        for cell in nbformat.read(notebook, as_version=4).cells
+        for output in cell.get("outputs", [])
+    )
+    shown = text.count(
+        '<img alt="No description has been provided for this image" class="" src="data:image/png'
+    )
+    assert shown == pictures  # the explorer's last frame included
+    assert "widget-view+json" not in text
+    assert 'href="00_gradient_descent.html"' in index.read_text()
+    assert "Gradient descent" in index.read_text()
