@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab demo test test-browser lint notebooks bench html repository clean
+.PHONY: help setup data lab demo test test-browser lint notebooks bench html claims repository clean
 
 help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
 	@echo "make bench  time the explorer (against a naive re-plot), stability maps and training"
 	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
+	@echo "make claims  rebuild docs/claims.md from the verdicts in the executed notebooks"
 	@echo "make repository  write pyproject.toml's repository address into badges and setup cells"
 	@echo "make clean  remove .venv and caches (data/ is kept)"
 
@@ -61,6 +62,11 @@ NB ?= *
 notebooks: data
 	env -u FASTER_OPTIMIZERS_QUICK $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=7200 notebooks/$(NB).ipynb
+	$(PY) tools/claims.py
+
+# docs/claims.md: the table of every claim tested, read from the executed notebooks.
+claims: $(STAMP)
+	$(PY) tools/claims.py
 
 # A static copy for reading without a kernel: site/index.html and one page per notebook.
 html: $(STAMP)

@@ -249,6 +249,30 @@ def verdict(claim, experiment, verdict, numbers, notebook="", source="Hands-On M
     return Verdict(claim, experiment, verdict, numbers, notebook=notebook, source=source)
 
 
+def collect_claims(folder=None) -> list[dict]:
+    """Every verdict recorded in the executed notebooks of ``folder`` (default: the checkout's
+    ``notebooks/``), in notebook order: a list of dicts with notebook, claim, source,
+    experiment, verdict and numbers. Notebooks not run yet contribute nothing."""
+    from pathlib import Path
+
+    from .config import project_root
+
+    if folder is None:
+        root = project_root()
+        if root is None:
+            return []
+        folder = root / "notebooks"
+    claims = []
+    for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {}).get(CLAIM_MIMETYPE)
+                if data:
+                    claims.append({**data, "notebook": data.get("notebook") or path.stem})
+    return claims
+
+
 def judge(rate: float, holds: float = 0.8, partly: float = 0.5) -> str:
     """A verdict from a win rate: "holds" at ≥ 80 %, "holds partly" at ≥ 50 %, else not."""
     return VERDICTS[0] if rate >= holds else VERDICTS[1] if rate >= partly else VERDICTS[2]
