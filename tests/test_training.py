@@ -66,6 +66,22 @@ def test_fast_training_gives_the_same_numbers_as_plain_fit(small_data):
     assert len(fast.epoch_times) == 2 and all(t > 0 for t in fast.epoch_times)
 
 
+def test_a_per_batch_callback_sees_every_batch(small_data):
+    class Counter(keras.callbacks.Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Counter.batches += 1
+
+    class EpochOnly(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            pass
+
+    assert training._has_batch_hooks(Counter()) and not training._has_batch_hooks(EpochOnly())
+    training.train("gd", data=small_data, epochs=1, callbacks=[Counter(), EpochOnly()])
+    assert Counter.batches == len(small_data[0][0]) // training.BATCH_SIZE
+
+
 def test_training_is_reproducible_and_learns(small_data):
     first = training.train("adam", data=small_data, epochs=3)
     again = training.train("adam", data=small_data, epochs=3)

@@ -90,6 +90,15 @@ class _EpochTimer:
         return EpochTimer()
 
 
+BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+
+
+def _has_batch_hooks(callback) -> bool:
+    """Whether a Keras callback acts on every batch (it overrides a per-batch hook)."""
+    base = _keras().callbacks.Callback
+    return any(getattr(type(callback), hook) is not getattr(base, hook) for hook in BATCH_HOOKS)
+
+
 def _in_notebook() -> bool:
     try:
         from IPython import get_ipython
@@ -144,7 +153,9 @@ def train(
     data: ``((X_train, y_train), (X_valid, y_valid))``; default the course data (a small
         subset in quick mode).
     epochs: default 10, or 2 in quick mode.
-    fast: run ``steps_per_execution`` steps per call (same results as plain ``fit``).
+    fast: run ``STEPS_PER_EXECUTION`` steps per call (same results as plain ``fit``). Keras
+        then calls per-batch callback hooks once per call, so a callback with a per-batch hook
+        (such as ``schedules.OneCycle``) makes the training step one batch at a time.
     verbose: a progress line in notebooks (default), nothing elsewhere.
     kernel_regularizer: passed to ``build_model`` (e.g. an L2 penalty).
     cache: True to reuse a saved result of a run with exactly the same settings (optimizer and
@@ -177,6 +188,7 @@ def train(
             if found is not None:
                 return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
+    fast = fast and not any(map(_has_batch_hooks, callbacks))
     model.compile(
         loss="sparse_categorical_crossentropy",
         optimizer=keras_opt,
