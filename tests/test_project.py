@@ -1,6 +1,8 @@
 """The project's own files agree with each other."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,17 @@ def test_the_static_copy_shows_figures_and_the_explorers_last_frame(tmp_path):
     assert "widget-view+json" not in text
     assert 'href="00_gradient_descent.html"' in index.read_text()
     assert "Gradient descent" in index.read_text()
+
+
+def test_the_claims_table_is_made_from_the_notebooks():
+    from helpers import experiments
+
+    claims = experiments.collect_claims(ROOT / "notebooks")
+    tested = {claim["notebook"] for claim in claims}
+    for number in range(8):  # every optimizer notebook tests the text's claims
+        assert any(name.startswith(f"{number:02d}_") for name in tested), number
+    assert all(claim["verdict"] in experiments.VERDICTS for claim in claims)
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "claims.py"), "--check"], capture_output=True
+    )
+    assert check.returncode == 0, "docs/claims.md is out of date: run `make claims`"
