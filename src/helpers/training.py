@@ -9,21 +9,24 @@ with sparse categorical cross-entropy on batches of 32. The same seed gives the 
 weights for every optimizer and the same order of batches, so that learning curves differ only
 by the optimizer.
 
-Speed: Keras already compiles the training step with XLA; ``fast=True`` (the default) also runs
-``STEPS_PER_EXECUTION`` steps per call into TensorFlow, with ``UNROLLED_STEPS`` of them unrolled in
-each turn of TensorFlow's loop, which removes most of the per-step overhead and gives exactly the
-same numbers as the book's plain ``model.fit`` (a test checks it; ``make bench`` times both).
+Speed: with ``fast=True`` (the default) each epoch runs as one TensorFlow call
+(``helpers.fastfit``: Keras's own training step and batch order in a TensorFlow loop), which
+removes the per-batch overhead of the book's plain ``model.fit`` and gives exactly the same
+numbers (a test checks it; ``make bench`` times both). Where that is not available (another
+Keras backend or version), ``STEPS_PER_EXECUTION`` steps per call, with ``UNROLLED_STEPS`` of
+them unrolled in each turn of TensorFlow's loop, also the same numbers.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
 
 import numpy as np
 
-from . import config
+from . import config, fastfit
 from .backend import keras as _keras
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
@@ -153,9 +156,10 @@ def train(
     data: ``((X_train, y_train), (X_valid, y_valid))``; default the course data (a small
         subset in quick mode).
     epochs: default 10, or 2 in quick mode.
-    fast: run ``STEPS_PER_EXECUTION`` steps per call (same results as plain ``fit``). Keras
-        then calls per-batch callback hooks once per call, so a callback with a per-batch hook
-        (such as ``schedules.OneCycle``) makes the training step one batch at a time.
+    fast: run each epoch in one call into TensorFlow (``helpers.fastfit``), or where that is
+        not available ``STEPS_PER_EXECUTION`` steps per call; the same results as plain
+        ``fit`` either way. A callback with a per-batch hook (such as ``schedules.OneCycle``)
+        needs every batch to return to Python: with one, training runs as plain ``fit``.
     verbose: a progress line in notebooks (default), nothing elsewhere.
     kernel_regularizer: passed to ``build_model`` (e.g. an L2 penalty).
     cache: True to reuse a saved result of a run with exactly the same settings (optimizer and
@@ -205,7 +209,10 @@ def train(
         name = label or (optimizer if isinstance(optimizer, str) else type(keras_opt).__name__)
         shown.append(progress_bar(str(name), epochs))
     keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
-    history = model.fit(
+    fit = model.fit
+    if fast and fastfit.supported(model, shown):  # each epoch in one call; the same numbers
+        fit = functools.partial(fastfit.fit, model)
+    history = fit(
         np.asarray(X_train),
         np.asarray(y_train),
         epochs=epochs,
