@@ -80,6 +80,21 @@ def test_moving_a_slider_is_the_same_as_setting_the_value():
     assert e.result.optimizer.beta_2 == 0.9999
 
 
+def test_a_value_between_slider_steps_is_kept_when_the_browser_echoes_the_slider():
+    """η = 0.15 lies between the slider's grid points (steps of 0.05 in log₁₀): the slider
+    shows the nearest one, 10^-0.8, and a browser sending that position back must not turn
+    η into 0.158; a real move still does."""
+    e = explorer("gd", surface="bowl", learning_rate=0.15)
+    control = e.controls["learning_rate"]
+    assert control.slider.value == pytest.approx(10**-0.8)
+    control.slider.value = 10**-0.8 * (1 + 1e-12)  # the echo, up to rounding in JavaScript
+    assert control.value == 0.15 and e.result.optimizer.learning_rate == 0.15
+    control.slider.value = 10**-0.75
+    assert control.value == 0.178 and e.result.optimizer.learning_rate == 0.178
+    assert "faster-optimizers-explorer" in e._dom_classes
+    assert "faster-optimizers-control-learning_rate" in control._dom_classes
+
+
 @pytest.mark.parametrize(
     "position, beta", [(1e-1, 0.9), (1e-2, 0.99), (1e-3, 0.999), (1e-4, 0.9999), (1.0, 0.0)]
 )

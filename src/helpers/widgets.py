@@ -85,6 +85,8 @@ class ParameterControl(_Composite):
         label = W.HTML(f"<b>{html.escape(symbol)}</b>", layout=W.Layout(width="28px"))
         label.tooltip = name
         super().__init__([label, self.slider, self.text], layout=W.Layout(align_items="center"))
+        self.add_class("faster-optimizers-control")
+        self.add_class(f"faster-optimizers-control-{name}")
         self.value = float(value)
         self._show(self.value)
         self.slider.observe(lambda c: self._guarded(self._from_slider, c["new"]), "value")
@@ -96,7 +98,19 @@ class ParameterControl(_Composite):
             return 1.0 - value
         return value
 
+    def _snap(self, position: float) -> float:
+        """The slider position the browser will show for ``position`` (on the slider's grid),
+        so that the browser has nothing to correct and sends nothing back."""
+        low, step = self.slider.min, self.slider.step
+        if self.scale == "linear":
+            return low + round((position - low) / step) * step
+        return 10.0 ** (low + round((math.log10(position) - low) / step) * step)
+
     def _from_slider(self, position):
+        current = self._to_slider(self.value)
+        if math.isfinite(current) and (self.scale == "linear" or current > 0):
+            if math.isclose(position, self._snap(current), rel_tol=1e-9, abs_tol=1e-12):
+                return  # the browser echoing the grid point of the current value, not a move
         if self.scale == "one_minus_log":  # the slider moves 1 − β
             value = round(1.0 - _round(position), 12)
         else:
@@ -118,7 +132,7 @@ class ParameterControl(_Composite):
             low, high = self.slider.min, self.slider.max
             if self.scale != "linear":
                 low, high = 10.0**low, 10.0**high
-            self.slider.value = min(max(position, low), high)
+            self.slider.value = self._snap(min(max(position, low), high))
 
 
 class IntControl(_Composite):
@@ -438,6 +452,10 @@ class Explorer(LiveFigure, W.VBox):
                 self.readout,
             ]
         )
+        # Stable names for pages and browser tests to find the parts by.
+        self.add_class("faster-optimizers-explorer")
+        self.view.add_class("faster-optimizers-figure")
+        self.readout.add_class("faster-optimizers-readout")
         for control in self.controls.values():
             control.observe(self._changed, "value")
         self.update()
