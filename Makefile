@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab demo test test-browser lint notebooks bench html claims repository clean
+.PHONY: help setup data lab demo test test-browser lint notebooks bench html claims repository screenshots clean
 
 help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
 	@echo "make demo NB=01_momentum  one notebook as a page (Voila) on http://127.0.0.1:8866"
 	@echo "make test-browser  only the real-browser test (JupyterLab and Voila in Chromium)"
+	@echo "make screenshots  the browser test, saving its screenshots into docs/"
 	@echo "make html   every executed notebook as HTML, with an index, in site/"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
@@ -49,6 +50,10 @@ test: data
 
 test-browser: data
 	$(PY) -m pytest tests/browser
+
+# The README's pictures of the explorer in JupyterLab and in Voila, taken by the browser test.
+screenshots: data
+	FASTER_OPTIMIZERS_SCREENSHOTS=docs $(PY) -m pytest tests/browser
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks tools notebooks

@@ -1,0 +1,86 @@
+"""Fixtures for the real-browser tests: a trimmed copy of the notebook, JupyterLab and Voila
+servers (started and stopped by jupyter_servers.py, one per test), and headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jupyter_servers import (
+    NOTEBOOK,
+    executable,
+    find_chromium,
+    isolated_env,
+    lab_command,
+    running,
+    trimmed_notebook,
+    voila_command,
+)
+
+
+@pytest.fixture(scope="session")
+def browser_tmp(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="session")
+def explorer_notebook(browser_tmp) -> Path:
+    """A trimmed, output-free copy of notebooks/00_gradient_descent.ipynb, alone in a folder."""
+    return trimmed_notebook(NOTEBOOK, browser_tmp / "notebooks" / NOTEBOOK.name)
+
+
+@pytest.fixture(scope="session")
+def server_env(browser_tmp) -> dict:
+    return isolated_env(browser_tmp / "jupyter")
+
+
+def _needs(name: str) -> None:
+    if executable(name) is None:
+        pytest.skip(f"no {name} executable next to this Python: install the course (make setup)")
+
+
+@pytest.fixture
+def lab_server(explorer_notebook, server_env, browser_tmp):
+    """``jupyter lab`` serving the trimmed notebook's folder; stopped after the test."""
+    _needs("jupyter")
+    root = explorer_notebook.parent
+    with running("jupyterlab", lab_command(root), server_env, root, browser_tmp) as server:
+        yield server
+
+
+@pytest.fixture
+def voila_server(explorer_notebook, server_env, browser_tmp):
+    """``voila`` on the trimmed notebook, as ``make demo`` starts it; stopped after the test.
+    (Voila answers only the notebook's page, which would start a kernel, and static files: so
+    readiness is asked of a static folder.)"""
+    _needs("voila")
+    command = voila_command(explorer_notebook)
+    root = explorer_notebook.parent
+    with running(
+        "voila", command, server_env, root, browser_tmp, ready_path="/voila/static/"
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=find_chromium(), headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page, 1280×900 (the screenshots' size), with generous timeouts."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
