@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import tempfile
 import time
 from datetime import datetime
@@ -35,7 +36,12 @@ def span(notebook) -> float | None:
 
 
 def cached(notebook) -> bool:
-    return any("cache=True" in cell.source for cell in notebook.cells if cell.cell_type == "code")
+    """Whether the notebook asks ``training.train`` to reuse saved results in full mode."""
+    return any(
+        re.search(r"\bcache\s*=\s*(?!False\b)", cell.source)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    )
 
 
 def quick(path: Path) -> float:
