@@ -387,12 +387,14 @@ class Adam(_AdamRule, Optimizer):
     Book (t counts steps from 1; the book writes m with a minus sign and adds the step):
         m ← β1 m + (1 − β1) ∇J;      s ← β2 s + (1 − β2) ∇J ⊗ ∇J
         m̂ ← m / (1 − β1ᵗ);           ŝ ← s / (1 − β2ᵗ)
-        θ ← θ − η m̂ ⊘ (√ŝ + ε)
+        θ ← θ − η m̂ ⊘ √(ŝ + ε)
+    Kingma & Ba's Algorithm 1 puts ε outside the root instead: θ ← θ − η m̂ ⊘ (√ŝ + ε).
     Keras folds both corrections into the step size and puts its ε ("ε̂") next to the
     *uncorrected* √s:
         αₜ = η √(1 − β2ᵗ) / (1 − β1ᵗ);   θ ← θ − αₜ m ⊘ (√s + ε̂).
-    The two are equal when ε̂ = ε √(1 − β2ᵗ); with the same number for both, Keras's ε weighs
-    more in the first steps (√(1 − β2ᵗ) is small), which matters only when ε is large.
+    Keras's form equals Algorithm 1's when ε̂ = ε √(1 − β2ᵗ); with the same number for both,
+    Keras's ε weighs more in the first steps (√(1 − β2ᵗ) is small), which matters only when ε
+    is large.
     ``amsgrad`` divides by the running maximum of s instead of s.
     """
 
