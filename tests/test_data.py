@@ -10,8 +10,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import shutil
 import struct
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -351,6 +353,22 @@ def test_interrupted_write_leaves_the_previous_file(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         data._atomic_write(path, crash)
     assert path.read_bytes() == b"old" and list(tmp_path.iterdir()) == [path]
+
+
+def test_a_killed_writers_old_temporary_file_is_cleared(tmp_path):
+    """A process killed mid-write (SIGKILL) cannot clean up: the next write clears what is
+    over an hour old, and leaves alone what may belong to a write in progress."""
+    path = tmp_path / "fashion-mnist.npz"
+    old, recent = (
+        tmp_path / ".fashion-mnist.npz.killed.tmp",
+        tmp_path / ".fashion-mnist.npz.busy.tmp",
+    )
+    old.write_bytes(b"half of it")
+    recent.write_bytes(b"being written")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    data._atomic_write(path, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, recent.name])
 
 
 def test_failed_fast_copy_write_leaves_nothing(dirs, fake, monkeypatch):

@@ -422,6 +422,11 @@ def _save(filename: str, content: bytes | Callable[[BinaryIO], object]) -> Path 
 def _atomic_write(path: Path, content: bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``path`` all or nothing: a temporary file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A process killed mid-write leaves its temporary file behind: clear those over an hour old.
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > 3600:
+                stale.unlink()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
