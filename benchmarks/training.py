@@ -17,6 +17,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from helpers import training  # noqa: E402
+from helpers.backend import keras  # noqa: E402
 from helpers.data import load_fashion_mnist  # noqa: E402
 
 TARGET_SPEEDUP = 3.0
@@ -45,7 +46,12 @@ def timed(name, data, epochs, **hyperparameters):
 def main(epochs: int = 4) -> int:
     train_pair, valid_pair, _ = load_fashion_mnist()
     data = (train_pair, valid_pair)
+    keras()  # TensorFlow starts here, with the course's thread settings (helpers.backend)
     print(f"Training the book's MLP: 55,000 images, batch 32, {epochs} epochs per run")
+    print(
+        "TensorFlow threads, for both: intra-op "
+        f"{os.environ['TF_NUM_INTRAOP_THREADS']}, inter-op {os.environ['TF_NUM_INTEROP_THREADS']}"
+    )
     print(f"{'':26}{'first epoch':>13}{'later epochs (median)':>24}{'val_accuracy':>15}")
     ok = True
     for title, name, hyperparameters, target in (
