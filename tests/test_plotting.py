@@ -25,6 +25,35 @@ def test_visible_path_cuts_a_divergence_where_it_leaves_the_window():
     assert mark is None and len(shown) == 2
 
 
+@pytest.mark.parametrize(
+    "start, mark",
+    [((1e5, 1e5), (1.0, 1.0)), ((-50.0, 0.0), (-1.0, 0.0)), ((0.0, -2.5), (0.0, -1.0))],
+)
+def test_visible_path_marks_a_divergence_from_far_outside_on_the_border(start, mark):
+    window = (-1.0, 1.0, -1.0, 1.0)
+    path = np.array([start, [1e200, 1e200], [np.nan, np.nan]])
+    shown, where = plotting.visible_path(path, window, diverged=True)
+    assert np.isfinite(shown).all() and np.abs(shown).max(initial=0) <= 3.0
+    np.testing.assert_allclose(where, mark)  # the border, on the side of the start
+    shown, where = plotting.visible_path(path, window, diverged=False)
+    assert where is None
+    assert plotting.visible_path(path[2:], window, diverged=True)[1] is None  # nothing finite
+
+
+def test_a_divergence_note_stays_inside_the_window():
+    rosenbrock = surfaces.get("rosenbrock")
+    result = trajectories.run(optimizers.get("gd", learning_rate=0.002), rosenbrock, (1e5, 1e5))
+    fig, ax = plt.subplots()
+    plotting.draw_surface(rosenbrock, ax)
+    artists = plotting.draw_path(ax, result)
+    assert artists.note.get_visible() and artists.note.get_text() == "diverged at step 1"
+    np.testing.assert_allclose(artists.note.xy, artists.cross.get_xydata()[0])
+    fig.canvas.draw()
+    box = artists.note.get_window_extent().transformed(ax.transData.inverted())
+    xmin, xmax, ymin, ymax = rosenbrock.window
+    assert xmin <= box.x0 and box.x1 <= xmax and ymin <= box.y0 and box.y1 <= ymax
+
+
 def test_plot_paths_uses_course_colours_or_given_ones_and_the_title():
     bowl = surfaces.get("bowl", condition=10)
     runs = {

@@ -149,12 +149,21 @@ def _clip_segment(p, q, window):
     return p + max(t_exit, 0.0) * d
 
 
+def _edge_towards(point, window):
+    """The point where the way from the window's centre to ``point`` crosses its border (or
+    ``point`` itself, if it lies inside)."""
+    xmin, xmax, ymin, ymax = window
+    centre = np.array([(xmin + xmax) / 2, (ymin + ymax) / 2])
+    return _clip_segment(centre, np.asarray(point, dtype=float), window)
+
+
 def visible_path(path: np.ndarray, window, diverged: bool):
     """The part of a path to draw, and the point at which to mark a divergence (or None).
 
     The path is cut where it first becomes non-finite or flies far outside the window (three
     window-widths), so that no overflow reaches the renderer. For a diverged run the mark sits
-    where the path last left the window, or at its last point if it never did.
+    where the path last left the window, or at its last point if it never did; for one that
+    never entered the window (a start far outside), on the border, on the side of the start.
     """
     xmin, xmax, ymin, ymax = window
     w, h = xmax - xmin, ymax - ymin
@@ -164,8 +173,12 @@ def visible_path(path: np.ndarray, window, diverged: bool):
         ok &= (path[:, 1] > ymin - h) & (path[:, 1] < ymax + h)
     n = len(path) if ok.all() else int(np.argmin(ok))
     shown = path[:n]
-    if not diverged or n == 0:
+    if not diverged:
         return shown, None
+    if n == 0:
+        if len(path) == 0 or not np.isfinite(path[0]).all():
+            return shown, None
+        return shown, _edge_towards(path[0], window)
     inside = (
         (shown[:, 0] >= xmin)
         & (shown[:, 0] <= xmax)
@@ -173,7 +186,7 @@ def visible_path(path: np.ndarray, window, diverged: bool):
         & (shown[:, 1] <= ymax)
     )
     if not inside.any():
-        return shown, shown[0]
+        return shown, _edge_towards(shown[0], window)
     last = len(inside) - 1 - int(np.argmax(inside[::-1]))
     if last < n - 1:
         mark = _clip_segment(shown[last], shown[last + 1], window)
@@ -216,8 +229,24 @@ class PathArtists:
             self.cross.set_data([mark[0]], [mark[1]])
             self.cross.set_visible(True)
             self.note.xy = tuple(mark)
+            self._place_note(mark)
             self.note.set_text(f"diverged at step {result.diverged_at}")
             self.note.set_visible(True)
+
+    def _place_note(self, mark) -> None:
+        """The note beside the mark, on the window's side, so that a mark on the border (where
+        a divergence leaves the window) keeps its note inside the plot."""
+        xmin, xmax, ymin, ymax = self.window
+        x, y = mark
+        near_top = y > ymax - 0.15 * (ymax - ymin)
+        self.note.xyann = (0, -12 if near_top else 12)
+        self.note.set_verticalalignment("top" if near_top else "baseline")
+        if x > xmax - 0.2 * (xmax - xmin):
+            self.note.set_horizontalalignment("right")
+        elif x < xmin + 0.2 * (xmax - xmin):
+            self.note.set_horizontalalignment("left")
+        else:
+            self.note.set_horizontalalignment("center")
 
     def remove(self) -> None:
         for artist in (self.line, self.start, self.end, self.cross, self.note):
@@ -466,14 +495,18 @@ def state_panel(result: Trajectory, axes=None):
     return axes[0].figure, axes
 
 
+MAX_DECADE = 250  # log axes end by 10²⁵⁰: the ticks, a stride beyond, overflow past 10³⁰⁸
+
+
 def decade_limits(values, floor: float = GAP_FLOOR, pad: float = 1.0) -> tuple[float, float]:
     """Limits for a log axis, snapped to whole decades (so that they rarely change)."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite) & (finite > 0)]
     if finite.size == 0:
         return (floor, 1.0)
-    low = 10.0 ** np.floor(np.log10(max(finite.min(), floor)) - pad + 1e-9)
-    high = 10.0 ** np.ceil(np.log10(finite.max()) + 1e-9)
+    top = min(np.ceil(np.log10(finite.max()) + 1e-9), MAX_DECADE)
+    low = 10.0 ** min(np.floor(np.log10(max(finite.min(), floor)) - pad + 1e-9), top - 1)
+    high = 10.0**top
     return (max(low, floor), high if high > low else low * 10)
 
 

@@ -13,17 +13,23 @@ How it stays fast: the figure is made once. Contours, axes and legend are drawn 
 background bitmap; a move only reruns the optimizer (a few milliseconds of NumPy), moves the
 lines with ``set_data`` and draws those few artists over the background (blitting). With
 Jupyter's default inline backend the frame is sent as a PNG to an ``ipywidgets.Image``; with
-ipympl (``%matplotlib widget``) the figure's own canvas is used. Axes limits snap to whole
-decades, so that they (and with them the background) rarely change.
+ipympl (``%matplotlib widget``) the figure's own canvas is used (made without pyplot, so that
+re-running a cell leaves no figure behind). Axes limits snap to whole decades and round numbers
+of steps and only grow while a slider moves, so that they (and with them the background)
+rarely change; each surface's contours and backgrounds are kept for coming back to it, and
+reset gives back the first picture.
 
-Bad values (η ≤ 0, β outside [0, 1), ε ≤ 0, steps ≤ 0), typed or set in code, show a message
-and keep the last good plot; a diverging run is drawn and labelled, never raised.
+Bad values (η ≤ 0, β outside [0, 1), ε ≤ 0, steps ≤ 0, a start far out), typed, set in code
+or given when the explorer is made, show a message (its text is ``.error``) and keep the last
+good plot; so does anything else that goes wrong in an update. A diverging run is drawn and
+labelled, never raised.
 """
 
 from __future__ import annotations
 
 import html
 import io
+import itertools
 import math
 
 import ipywidgets as W
@@ -36,6 +42,8 @@ from . import optimizers as O
 from . import plotting as P
 from . import surfaces as S
 from .trajectories import Trajectory, run
+
+_FIGURE_NUMBERS = itertools.count(1)  # ipympl's figure labels: Figure 1, Figure 2, …
 
 # --------------------------------------------------------------------------------------------
 # Controls: a slider for moving, a text box for typing, and one unconstrained ``value``
@@ -128,7 +136,7 @@ class ParameterControl(_Composite):
 
     def _move_slider(self, value):
         position = self._to_slider(value)
-        if self.scale == "linear" or (math.isfinite(position) and position > 0):
+        if math.isfinite(position) and (self.scale == "linear" or position > 0):
             low, high = self.slider.min, self.slider.max
             if self.scale != "linear":
                 low, high = 10.0**low, 10.0**high
@@ -305,15 +313,21 @@ def _controlled(name: str, hyperparameters) -> list[str]:
 class LiveFigure:
     """A figure drawn once, then updated by moving its artists and blitting them over a cached
     background: the machinery the explorers share. Subclasses list their moving artists in
-    ``_animated`` and set ``self._background = None`` when something static changes."""
+    ``_animated`` and set ``self._background = None`` when something static changes; those
+    that describe their static state in ``_static_key`` get a background per state, kept, so
+    that coming back to one (a surface seen before, a reset) needs no full draw."""
+
+    _kept_backgrounds = 6  # at most this many backgrounds (a few MB each) per figure
 
     def _make_figure(self, figsize=(11, 4.6), dpi=90):
         self._ipympl = "ipympl" in mpl.get_backend() or "widget" in mpl.get_backend()
         if self._ipympl:
-            import matplotlib.pyplot as plt
+            # ipympl's canvas and manager, made directly: ``plt.figure`` would register the
+            # figure with pyplot, and every re-run of the cell would leave one more behind.
+            from ipympl.backend_nbagg import Canvas, FigureManager
 
-            with plt.ioff():
-                self.figure = plt.figure(figsize=figsize)
+            self.figure = Figure(figsize=figsize)
+            FigureManager(Canvas(self.figure), next(_FIGURE_NUMBERS))
             self.view = self.figure.canvas
         else:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -321,37 +335,73 @@ class LiveFigure:
             self.figure = Figure(figsize=figsize, dpi=dpi)
             FigureCanvasAgg(self.figure)
             self.view = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+        self._canvas = self.figure.canvas
+        self._canvas.mpl_connect("draw_event", self._drawn)
         self._background = None
-        self.redraws = {"blit": 0, "full": 0}
+        self._background_renderer = None
+        self._backgrounds: dict = {}
+        self.redraws = {"blit": 0, "full": 0, "kept": 0}
 
     def _animated(self):  # pragma: no cover - each subclass lists its own moving artists
         return iter(())
 
-    def _render(self):
-        canvas = self.figure.canvas
-        if self._background is None:
-            canvas.draw()  # the static parts: contours, axes, ticks, legend
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self.redraws["full"] += 1
-        else:
-            canvas.restore_region(self._background)
-            self.redraws["blit"] += 1
+    def _static_key(self):
+        """What the background shows, as a hashable value (None: backgrounds are not kept)."""
+        return None
+
+    def _draw_animated(self):
         for artist in self._animated():
             if artist.get_visible():
                 artist.axes.draw_artist(artist)
-        if self._ipympl:
-            canvas.blit(self.figure.bbox)
+
+    def _drawn(self, event):
+        """After every full draw (ours, or one that ipympl's frontend asks for on a resize or a
+        refresh): keep the static picture as the background and draw the moving artists over
+        it, so that the frame shows them."""
+        canvas = self._canvas
+        if event.canvas is not canvas or canvas.is_saving():
+            return
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._background_renderer = canvas.get_renderer()
+        self._draw_animated()
+
+    def _render(self):
+        canvas = self._canvas
+        renderer = canvas.get_renderer()
+        if renderer is not self._background_renderer:  # resized, or a new dpi
+            self._background, self._backgrounds = None, {}
+        key = self._static_key()
+        if key is not None:
+            key = (key, renderer.width, renderer.height, self.figure.dpi)
+        if self._background is None and key in self._backgrounds:
+            self._background = self._backgrounds[key]
+            self.redraws["kept"] += 1
+        if self._background is None:
+            canvas.draw()  # the static parts: contours, axes, ticks, legend (and see _drawn)
+            self.redraws["full"] += 1
+            if key is not None:
+                while len(self._backgrounds) >= self._kept_backgrounds:
+                    self._backgrounds.pop(next(iter(self._backgrounds)))
+                self._backgrounds[key] = self._background
         else:
+            canvas.restore_region(self._background)
+            self._draw_animated()
+            self.redraws["blit"] += 1
+            if self._ipympl:
+                canvas.blit(self.figure.bbox)
+        if not self._ipympl:
             self.view.value = self.to_png()
 
     def to_png(self) -> bytes:
         """The current frame as PNG bytes (from the Agg buffer, without drawing again)."""
         from PIL import Image
 
-        rgb = np.asarray(self.figure.canvas.buffer_rgba())[..., :3]
+        rgba = np.asarray(self.figure.canvas.buffer_rgba())
+        height, width = rgba.shape[:2]
+        rgb = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
         # A 256-colour palette: a third of the bytes and half the time of a full-colour PNG,
         # with no visible difference on these figures.
-        image = Image.fromarray(np.ascontiguousarray(rgb)).quantize(256, Image.Quantize.FASTOCTREE)
+        image = rgb.quantize(256, Image.Quantize.FASTOCTREE)
         out = io.BytesIO()
         image.save(out, format="png", compress_level=1)
         return out.getvalue()
@@ -395,6 +445,31 @@ class LiveFigure:
         return bundle
 
 
+class BadValue(ValueError):
+    """A control's value that cannot be used (the widget shows the message)."""
+
+
+MAX_STEPS = 10_000  # more would not stay live
+MAX_START = 1e6  # farther starts overflow the surfaces' losses and say nothing more
+
+
+LIMIT_SLACK = 3  # decades a log axis may show beyond what new runs need, to stay still
+
+
+def _steady(current: tuple, needed: tuple, slack: float) -> tuple:
+    """Log-axis limits: ``current`` grown to hold ``needed``, or ``needed`` itself when that
+    would leave more than ``slack`` decades unused."""
+    low, high = min(current[0], needed[0]), max(current[1], needed[1])
+    unused = math.log10(high) - math.log10(low) - (math.log10(needed[1]) - math.log10(needed[0]))
+    return (low, high) if unused <= slack + 1e-9 else needed
+
+
+def _round_up(steps: int) -> int:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ steps (an axis length)."""
+    scale = 10 ** max(0, math.floor(math.log10(max(steps, 1))))
+    return next(int(m * scale) for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * scale >= steps)
+
+
 class Explorer(LiveFigure, W.VBox):
     """The live explorer widget (see the module's docstring); make one with ``explorer``."""
 
@@ -415,19 +490,31 @@ class Explorer(LiveFigure, W.VBox):
         hyperparameters.setdefault(
             "learning_rate", suggested_learning_rate(self.name, surface_name)
         )
-        self.base = base.replace(**hyperparameters)  # validated once: bad initial values raise
+        unknown = [k for k in hyperparameters if k not in base.hyperparameters]
+        if unknown:
+            raise TypeError(f"{self.name} has no hyperparameter {', '.join(map(repr, unknown))}")
+        # The sliders' values are checked at each update, as a move's are: a bad one gives the
+        # message, not an exception. The others (nesterov, amsgrad, …) are fixed here.
+        fixed = {k: v for k, v in hyperparameters.items() if k not in SLIDERS}
+        self.base = base.replace(**fixed)
         self.tolerance = tolerance
         self.show_state = show_state
         self._surface = S.get(surface)
         self.initial = {
-            **{k: getattr(self.base, k) for k in _controlled(self.name, hyperparameters)},
+            **{
+                k: hyperparameters.get(k, getattr(self.base, k))
+                for k in _controlled(self.name, hyperparameters)
+            },
             "steps": int(steps),
             "surface": self._surface.name,
             "start": tuple(map(float, start if start is not None else self._surface.starts[0])),
             "compare": tuple(compare),
         }
-        self.result: Trajectory | None = None
+        self.result: Trajectory | None = None  # None until the controls first hold good values
         self.ghosts: dict[str, Trajectory] = {}
+        self._ghost_runs: dict[tuple, Trajectory] = {}
+        self._good = None  # what the plot shows: the last good runs and their axis limits
+        self.error = ""  # what the message says is wrong, as plain text ("" when all is well)
         self._build_controls()
         self._build_figure()
         self.message = W.HTML(layout=W.Layout(min_height="1.5em"))
@@ -499,6 +586,7 @@ class Explorer(LiveFigure, W.VBox):
         if not self.show_state:
             self.ax_loss.set_position(grid[:, 1].get_position(self.figure))
         self._contours = []
+        self._surface_artists: dict[tuple, list] = {}
         self._paths: dict[str, P.PathArtists] = {}
         self._loss_lines: dict[str, mpl.lines.Line2D] = {}
         self._state_lines: list[mpl.lines.Line2D] = []
@@ -515,18 +603,32 @@ class Explorer(LiveFigure, W.VBox):
                 self._state_lines.append(line)
             self.ax_state.set(yscale="log", xlabel="step")
             self.ax_state.legend(loc="upper right", fontsize=8)
-        self.ax_loss.set(yscale="log", title="loss $J(θ) - J^*$, log scale")
+        self.ax_loss.set(yscale="log", xlabel="step", title="loss $J(θ) - J^*$, log scale")
         for ax in (self.ax_loss, self.ax_state):
             if ax is not None:  # decade labels only: minor tick labels cost time and say little
                 ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
                 ax.yaxis.set_major_locator(mpl.ticker.LogLocator(numticks=6))
 
     def _draw_surface(self):
+        """The surface's contours and minima: computed the first time, kept for coming back."""
+        ax = self.ax_surface
         for artist in self._contours:
             artist.remove()
-        before = set(self.ax_surface.get_children())
-        P.draw_surface(self._surface, self.ax_surface)
-        self._contours = [a for a in self.ax_surface.get_children() if a not in before]
+        key = (self._surface.name, self._surface.title)
+        if key in self._surface_artists:
+            self._contours = self._surface_artists[key]
+            for artist in self._contours:
+                if isinstance(artist, mpl.lines.Line2D):
+                    ax.add_line(artist)
+                else:
+                    ax.add_collection(artist, autolim=False)
+            xmin, xmax, ymin, ymax = self._surface.window
+            ax.set(xlim=(xmin, xmax), ylim=(ymin, ymax), title=self._surface.title)
+        else:
+            before = set(ax.get_children())
+            P.draw_surface(self._surface, ax)
+            self._contours = [a for a in ax.get_children() if a not in before]
+            self._surface_artists[key] = self._contours
         for artists in self._paths.values():
             artists.window = self._surface.window
 
@@ -550,7 +652,11 @@ class Explorer(LiveFigure, W.VBox):
 
     def _changed(self, change):
         if change["owner"] is self.controls["surface"]:
-            self._set_surface(change["new"])
+            try:
+                self._set_surface(change["new"])
+            except Exception as error:  # noqa: BLE001 - shown in the widget, see _failed
+                self._failed(error)
+                return
         if not self._muted:
             self.update()
 
@@ -569,17 +675,26 @@ class Explorer(LiveFigure, W.VBox):
         return {k: c.value for k, c in self.controls.items()}
 
     def _validated(self):
-        """(optimizer, steps, start) from the controls, or a ValueError saying what is wrong."""
+        """(optimizer, steps, start) from the controls, or a BadValue saying what is wrong."""
         hp = {k: self.controls[k].value for k in self.initial if k in SLIDERS}
-        optimizer = self.base.replace(**hp)
+        try:
+            optimizer = self.base.replace(**hp)
+        except ValueError as error:
+            raise BadValue(str(error)) from None
         steps = self.controls["steps"].value
         if steps <= 0:
-            raise ValueError(f"steps must be a whole number ≥ 1; got {steps}")
-        if steps > 10_000:
-            raise ValueError(f"steps must be at most 10,000 to stay live; got {steps}")
+            raise BadValue(f"steps must be a whole number ≥ 1; got {steps}")
+        if steps > MAX_STEPS:
+            raise BadValue(f"steps must be at most {MAX_STEPS:,} to stay live; got {steps}")
         start = np.asarray(self.controls["start"].value, dtype=float)
+        shown = f"({start[0]:g}, {start[1]:g})"
         if not np.isfinite(start).all():
-            raise ValueError(f"the start point must be two finite numbers; got {tuple(start)}")
+            raise BadValue(f"the start point must be two finite numbers; got {shown}")
+        if np.abs(start).max() > MAX_START:
+            raise BadValue(f"the start point must lie within ±{MAX_START:g}; got {shown}")
+        with np.errstate(all="ignore"):
+            if not np.isfinite(self._surface.loss(start)):
+                raise BadValue(f"the loss at the start point {shown} is not a finite number")
         return optimizer, steps, start
 
     def ghost_optimizer(self, name: str, optimizer: O.Optimizer) -> O.Optimizer:
@@ -601,27 +716,78 @@ class Explorer(LiveFigure, W.VBox):
         return f"{display} (η = {suggested_learning_rate(name, self._surface.name):g})"
 
     def update(self) -> None:
-        """Rerun the optimizer(s) with the controls' values and redraw; never raises for bad
-        values (a message says what is wrong and the last good plot stays)."""
+        """Rerun the optimizer(s) with the controls' values and redraw. Never raises: a bad
+        value, or anything else that goes wrong, gives a message and the last good plot stays."""
         try:
-            optimizer, steps, start = self._validated()
-        except ValueError as error:
-            self.message.value = self._message(error)
-            return
-        self.message.value = ""
-        self.result = run(optimizer, self._surface, start=start, steps=steps)
-        self.ghosts = {}
+            self._update()
+        except Exception as error:  # noqa: BLE001 - shown in the widget, see _failed
+            self._failed(error)
+
+    def _update(self):
+        optimizer, steps, start = self._validated()
+        result = run(optimizer, self._surface, start=start, steps=steps)
+        ghosts = {}
         for name in self.controls["compare"].value:
             try:
                 ghost = self.ghost_optimizer(name, optimizer)
             except ValueError:
                 continue
-            self.ghosts[name] = run(
-                ghost, self._surface, start=start, steps=steps, record_state=False
-            )
+            ghosts[name] = self._ghost_run(ghost, start, steps)
+        self.result, self.ghosts = result, ghosts
         self._update_artists()
         self._render()
         self.readout.value = self._readout_html()
+        self.message.value, self.error = "", ""
+        self._good = (result, ghosts, self._limits, self._limits_context)
+
+    def _ghost_run(self, ghost: O.Optimizer, start, steps) -> Trajectory:
+        """A compared run, kept: a ghost that does not share the moving control (another
+        family's, or gradient descent while β moves) is not run again."""
+        key = (ghost, self._surface.name, self._surface.title, tuple(start), steps)
+        if key not in self._ghost_runs:
+            if len(self._ghost_runs) >= 32:
+                self._ghost_runs.pop(next(iter(self._ghost_runs)))
+            self._ghost_runs[key] = run(
+                ghost, self._surface, start=start, steps=steps, record_state=False
+            )
+        return self._ghost_runs[key]
+
+    def _failed(self, error: Exception) -> None:
+        """Say what is wrong, and put back the last good plot (or an empty one, if none yet)."""
+        if isinstance(error, BadValue):
+            self.error = str(error)
+        else:  # not a bad value but a failure: say what it was, in case it is a bug to report
+            self.error = f"these values could not be drawn ({type(error).__name__}: {error})"
+        self.message.value = self._message(self.error)
+        try:
+            if self._good is None:
+                self._draw_empty()
+            elif self._good[0].surface.title != self._surface.title:
+                pass  # a new surface whose contours are drawn: the next good values show on it
+            elif self.result is not self._good[0] or self._limits is not self._good[2]:
+                self.result, self.ghosts, self._limits, self._limits_context = self._good
+                self._update_artists()
+                self._render()
+                self.readout.value = self._readout_html()
+        except Exception:  # noqa: BLE001 - the message already says what went wrong
+            pass
+
+    def _draw_empty(self):
+        """The surface without paths, while the controls have never held good values."""
+        self.result, self.ghosts = None, {}
+        for artists in self._paths.values():
+            artists.update(None)
+        for line in (*self._loss_lines.values(), *self._state_lines):
+            line.set_visible(False)
+        if self._limits is None:
+            steps = self.controls["steps"].value
+            for ax in (self.ax_loss, self.ax_state):
+                if ax is not None:
+                    ax.set_xlim(0, steps if 1 <= steps <= MAX_STEPS else self.initial["steps"])
+                    ax.set_ylim(1e-12, 1.0)
+            self._background = None
+        self._render()
+        self.readout.value = ""
 
     def _update_artists(self):
         for name in list(self.ghosts):
@@ -644,6 +810,7 @@ class Explorer(LiveFigure, W.VBox):
             title, series = P.state_series(self.result)
             for line, values in zip(self._state_lines, series.values()):
                 line.set_data(np.arange(len(values)), values)
+                line.set_visible(True)
             if self.ax_state.get_title() != title:
                 self.ax_state.set_title(title, fontsize=10)
                 self._background = None
@@ -662,23 +829,36 @@ class Explorer(LiveFigure, W.VBox):
             self._background = None
         self._check_limits(shown)
 
+    _limits_context = None
+
     def _check_limits(self, shown):
-        """Axis limits in whole decades that only grow while a slider moves (so that the
-        background rarely has to be drawn again); they start afresh when the surface, the
-        start, the number of steps or the compared optimizers change."""
+        """Axis limits that change as little as possible, so that the background rarely has to
+        be drawn again. On the log axes, whole decades that only grow while a slider moves;
+        when the start or the compared optimizers change, they are kept if they are at most
+        ``LIMIT_SLACK`` decades wider than the new runs need, and fitted afresh otherwise. On
+        the step axes, a round number of steps, kept while the run fills more than a quarter
+        of it. A new surface and a reset start afresh: each surface's first picture again."""
         steps = self.result.steps
         gaps = np.concatenate([P.loss_values(r) for r in shown.values()])
-        start_gap = max(P.loss_values(r)[0] for r in shown.values())
+        with np.errstate(invalid="ignore"):
+            starts = np.array([P.loss_values(r)[0] for r in shown.values()])
+        starts = starts[np.isfinite(starts) & (starts > 0)]
+        start_gap = starts.max() if starts.size else 1.0
         low, _ = P.decade_limits(gaps, floor=1e-12)
-        high = 10.0 ** math.ceil(math.log10(start_gap * 1e3))
+        high = 10.0 ** min(math.ceil(math.log10(max(start_gap * 1e3, low * 10))), P.MAX_DECADE)
         limits = [(0, steps), (low, high)]
         if self.ax_state is not None:
             values = np.concatenate([line.get_ydata() for line in self._state_lines])
             limits.append(P.decade_limits(values, floor=1e-12, pad=0.0))
-        context = (self._surface.name, tuple(self.result.path[0]), steps, tuple(shown))
-        if self._limits is not None and context == self._limits_context:
-            limits = [limits[0]] + [
-                (min(a[0], b[0]), max(a[1], b[1])) for a, b in zip(limits[1:], self._limits[1:])
+        context = (self._surface.name, self._surface.title, tuple(self.result.path[0]))
+        context += tuple(shown)
+        if self._limits is not None and context[:2] == (self._limits_context or ())[:2]:
+            width = self._limits[0][1]
+            if not width / 4 < steps <= width:
+                width = _round_up(steps)
+            slack = math.inf if context == self._limits_context else LIMIT_SLACK
+            limits = [(0, width)] + [
+                _steady(a, b, slack) for a, b in zip(self._limits[1:], limits[1:])
             ]
         self._limits_context = context
         if limits != self._limits:
@@ -696,20 +876,33 @@ class Explorer(LiveFigure, W.VBox):
         yield from self._loss_lines.values()
         yield from self._state_lines
 
+    def _static_key(self):
+        axes = [ax for ax in (self.ax_surface, self.ax_loss, self.ax_state) if ax is not None]
+        legend = self.ax_surface.get_legend()
+        return (
+            self._surface.name,
+            self._surface.title,
+            tuple((ax.get_xlim(), ax.get_ylim(), ax.get_title()) for ax in axes),
+            tuple(t.get_text() for t in legend.get_texts()) if legend is not None else (),
+        )
+
     def reset(self) -> None:
-        """Every control back to its first value (one redraw)."""
+        """Every control back to its first value, and the first picture (one redraw)."""
         self._muted = True
         try:
             for key, value in self.initial.items():
                 self.controls[key].value = value
         finally:
             self._muted = False
+        self._limits = None  # the limits start afresh, as they did for the first picture
         self.update()
 
     # --- readouts -----------------------------------------------------------------------------
     def summary(self) -> str:
         """One line per run: final loss, distance to the nearest minimum, steps, divergence."""
         lines = [f"{O.DISPLAY_NAMES.get(self.name, self.name)} explorer on {self._surface.title}"]
+        if self.result is None:
+            return "\n".join([*lines, f"  nothing to show: {self.error}"])
         if self.stability_note():
             lines.append("  " + self.stability_note())
         for name, result in {self.name: self.result, **self.ghosts}.items():
@@ -748,6 +941,8 @@ class Explorer(LiveFigure, W.VBox):
 
     def stability_note(self) -> str:
         """For gradient descent and momentum: the largest stable η near the minimum."""
+        if self.result is None:
+            return ""
         limit = O.stable_learning_rate(self.result.optimizer, self._surface.max_curvature)
         if limit is None:
             return ""
@@ -772,7 +967,8 @@ def describe(result: Trajectory, tolerance: float, parts: bool = False):
         facts = ("—", "—", "—", f"at step {result.diverged_at}")
     else:
         gap = result.final_loss - result.surface.min_value
-        distance = float(result.surface.distance_to_minimum(result.final_point))
+        with np.errstate(over="ignore"):  # a bounded surface lets a point fly far, undiverged
+            distance = float(result.surface.distance_to_minimum(result.final_point))
         k = result.steps_to(tolerance)
         facts = (
             f"{max(gap, 0):.3g}",
