@@ -138,6 +138,11 @@ def test_results_cache(small_data, tmp_path, monkeypatch):
     assert again.cached is True and again.model is None
     assert again.history == first.history and again.epoch == [0, 1]
     assert again.epoch_times == first.epoch_times
+    shown = []  # in a notebook, a reused result says so, in place of the progress bar
+    monkeypatch.setattr("IPython.display.display", lambda obj, **_: shown.append(obj.data))
+    training.train("nadam", data=small_data, epochs=2, cache=True, verbose=True, label="Nadam")
+    assert len(shown) == 1 and shown[0].startswith(f"Nadam      {training.SAVED_RUN} (2 epochs)")
+    assert f"val_loss {first.history['val_loss'][-1]:.4f}" in shown[0]
     other = training.train("nadam", data=small_data, epochs=2, cache=True, learning_rate=0.002)
     assert other.cached is False and other.history != first.history
     refreshed = training.train("nadam", data=small_data, epochs=2, cache="refresh")

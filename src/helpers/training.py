@@ -32,6 +32,7 @@ from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 
 BATCH_SIZE = 32
+SAVED_RUN = "saved run, read from data/runs"  # what a notebook shows for a reused result
 STEPS_PER_EXECUTION = 256
 UNROLLED_STEPS = 4
 
@@ -190,6 +191,14 @@ def train(
         if cache != "refresh":
             found = _read_cached(key)
             if found is not None:
+                if _in_notebook() if verbose is None else verbose:
+                    from IPython.display import Pretty, display
+
+                    name = label or (
+                        optimizer if isinstance(optimizer, str) else found.spec["optimizer"]
+                    )
+                    shown = "  ".join(f"{k} {v[-1]:.4f}" for k, v in found.history.items())
+                    display(Pretty(f"{name:<10} {SAVED_RUN} ({len(found.epoch)} epochs)  {shown}"))
                 return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
     fast = fast and not any(map(_has_batch_hooks, callbacks))
