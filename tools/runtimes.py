@@ -3,16 +3,17 @@
     python tools/runtimes.py
 
 Full mode: read from the committed notebooks, whose cells carry the time stamps of the full run
-that produced their outputs (first cell started to last cell finished; a run that reused cached
-training results, see ``training.train(cache=True)``, is marked). Quick mode: each notebook is
-executed here, now, with ``FASTER_OPTIMIZERS_QUICK=1``, and timed the same way.
+that produced their outputs (first cell started to last cell finished). A notebook may read
+training results that an earlier notebook saved with the same settings
+(``training.train(..., cache=True)``); it then shows "saved run, read from data/runs" in place of
+a progress bar, and the table says how many it read. Quick mode: each notebook is executed
+here, now, with ``FASTER_OPTIMIZERS_QUICK=1``, in a fresh kernel, and timed.
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import re
 import tempfile
 import time
 from datetime import datetime
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from helpers.training import SAVED_RUN
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,58 +38,57 @@ def span(notebook) -> float | None:
     return (max(ends) - min(starts)).total_seconds() if starts else None
 
 
-def cached(notebook) -> bool:
-    """Whether the notebook asks ``training.train`` to reuse saved results in full mode."""
-    return any(
-        re.search(r"\bcache\s*=\s*(?!False\b)", cell.source)
+def saved_runs_read(notebook) -> int:
+    """How many training results the committed run read back from data/runs."""
+    return sum(
+        str(output.get("data", {}).get("text/plain", "")).count(SAVED_RUN)
         for cell in notebook.cells
         if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
     )
 
 
-def execute(path: Path, quick: bool, empty_cache: bool = False) -> float:
-    """Seconds to run a notebook top to bottom in a fresh kernel (outputs are not saved).
-    ``empty_cache``: with no saved training results (a fresh data folder)."""
+def quick(path: Path) -> float:
+    """Seconds to run a notebook top to bottom in quick mode in a fresh kernel (not saved)."""
     notebook = nbformat.read(path, as_version=4)
     saved = dict(os.environ)
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.pop("FASTER_OPTIMIZERS_QUICK", None)
-        if quick:
-            os.environ["FASTER_OPTIMIZERS_QUICK"] = "1"
-        if empty_cache:
-            os.environ["FASTER_OPTIMIZERS_DATA"] = folder
-        try:
+    os.environ["FASTER_OPTIMIZERS_QUICK"] = "1"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
-            client = NotebookClient(
-                notebook, timeout=3600, resources={"metadata": {"path": folder}}
-            )
-            client.execute()
+            NotebookClient(
+                notebook, timeout=1800, resources={"metadata": {"path": folder}}
+            ).execute()
             return time.perf_counter() - start
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def main() -> None:
-    rows = []
+    rows, total = [], 0.0
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
-        full = f"{span(notebook) / 60:.1f} min"
-        if cached(notebook):  # the saved run reused results: time one with nothing saved
-            fresh = execute(path, quick=False, empty_cache=True)
-            full += f" (reusing saved training results; {fresh / 60:.1f} min with none)"
-        seconds = execute(path, quick=True)
-        rows.append(f"| {path.stem} | {seconds:.0f} s | {full} |")
+        full = span(notebook)
+        total += full
+        read = saved_runs_read(notebook)
+        note = f" ({read} training results read from data/runs)" if read else ""
+        seconds = quick(path)
+        rows.append(f"| {path.stem} | {seconds:.0f} s | {full / 60:.1f} min{note} |")
         print(rows[-1], flush=True)
     text = "\n".join(
         [
             "# Notebook runtimes",
             "",
             "Quick mode (`FASTER_OPTIMIZERS_QUICK=1`, what `make test` runs) was timed by",
-            "`python tools/runtimes.py` (a fresh kernel per notebook, start-up included);",
-            "full mode is the span of the full run saved in each committed notebook",
-            "(the cells' time stamps); where that run reused saved training results",
-            "(`training.train(..., cache=True)`), the notebook was also timed here with none.",
+            "`python tools/runtimes.py` (a fresh kernel per notebook, start-up included).",
+            "Full mode is the span of the full run saved in each committed notebook (the cells'",
+            "time stamps): `make notebooks`, the notebooks one after the other, starting with",
+            "nothing saved under `data/runs`. Notebooks 05, 08 and 09 save their training results",
+            "there and reuse any that an earlier one saved with the same settings; where a",
+            "notebook did, the table says how many (run alone from nothing, it takes longer by",
+            "those runs).",
+            f"All eleven in full mode: {total / 60:.0f} min.",
             f"Machine: {os.cpu_count()} cores, {platform.machine()}, no GPU, Python "
             f"{platform.python_version()}.",
             "",
