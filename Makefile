@@ -38,8 +38,10 @@ setup: $(STAMP)
 data: $(STAMP)
 	$(PY) -m helpers.data
 
+# Jupyter refuses to run as root unless told (a container, a CI job, a cloud machine).
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: data
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/
 
 # One notebook for a class: only its text, widgets and figures, served on this machine only.
 DEMO ?= 01_momentum
