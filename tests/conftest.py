@@ -4,10 +4,23 @@ import os
 import sys
 
 import matplotlib
+import pytest
 
 # Agg for the tests in this process only; notebook kernels (nbval) keep Jupyter's inline backend.
 matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras 3 on TensorFlow; a test that needs it is skipped (saying why) where it is missing,
+    and the NumPy-only tests beside it still run."""
+    from helpers import backend
+
+    try:
+        return backend.keras()
+    except ImportError as error:
+        pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -28,19 +28,10 @@ from typing import ClassVar
 
 import numpy as np
 
-State = dict
+from . import registry
+from .registry import DISPLAY_NAMES, NAMES, SYMBOLS  # noqa: F401 - NAMES: a public name
 
-# Book symbols for the Keras argument names, used in labels and error messages.
-SYMBOLS = {
-    "learning_rate": "η",
-    "momentum": "β",
-    "rho": "ρ",
-    "beta_1": "β1",
-    "beta_2": "β2",
-    "epsilon": "ε",
-    "weight_decay": "λ",
-    "initial_accumulator_value": "s0",
-}
+State = dict
 
 
 def _check(name: str, value, low: float, high: float | None = None, *, low_open=False) -> None:
@@ -508,8 +499,9 @@ class Nadam(Optimizer):
         decay = _f(0.96, dtype)
         beta_1 = _f(self.beta_1, dtype)
         beta_2 = _f(self.beta_2, dtype)
-        u_product_t = state["u_product"] * _f(self.beta_1, dtype) * (1.0 - 0.5 * np.power(decay, t))
-        u_t = beta_1 * (1.0 - 0.5 * np.power(decay, t))
+        warm_up = 1.0 - 0.5 * np.power(decay, t)  # μₜ = β1·warm_up, in Keras's order below
+        u_product_t = state["u_product"] * beta_1 * warm_up
+        u_t = beta_1 * warm_up
         u_t_1 = beta_1 * (1.0 - 0.5 * np.power(decay, t + 1))
         u_product_t_1 = u_product_t * u_t_1
         beta_2_power = np.power(beta_2, t)
@@ -535,47 +527,13 @@ class Nadam(Optimizer):
             return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
 
 
-DISPLAY_NAMES = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "nesterov_lookahead": "Nesterov (look-ahead form)",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-    "adamax": "AdaMax",
-    "nadam": "Nadam",
-    "adamw": "AdamW",
-}
-
-# Course name -> (class, defaults that differ from the Keras class's own).
-_REGISTRY: dict[str, tuple[type[Optimizer], dict]] = {
-    "gd": (SGD, {}),
-    "momentum": (SGD, {"momentum": 0.9}),
-    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
-    "nesterov_lookahead": (NesterovLookahead, {}),
-    "adagrad": (Adagrad, {}),
-    "rmsprop": (RMSprop, {}),
-    "adam": (Adam, {}),
-    "adamax": (Adamax, {}),
-    "nadam": (Nadam, {}),
-    "adamw": (AdamW, {}),
-}
-
-NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamax", "nadam", "adamw")
-
-
 def get(name: str | Optimizer, **hyperparameters) -> Optimizer:
     """The optimizer called ``name`` with Keras's defaults (β = 0.9 for "momentum" and
     "nesterov", the book's choice), overridden by ``hyperparameters``."""
     if isinstance(name, Optimizer):
         return name.replace(**hyperparameters) if hyperparameters else name
-    try:
-        cls, defaults = _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(_REGISTRY)
-        raise ValueError(f"unknown optimizer {name!r}; choose from {known}") from None
-    return cls(**{**defaults, **hyperparameters})
+    entry = registry.record(name)
+    return globals()[entry.rule](**{**entry.defaults, **hyperparameters})
 
 
 def stable_learning_rate(optimizer: str | Optimizer, curvature: float) -> float | None:
@@ -587,22 +545,7 @@ def stable_learning_rate(optimizer: str | Optimizer, curvature: float) -> float 
     J = ½λθ²; a test checks them against runs just below and just above the limit.
     """
     optimizer = get(optimizer)
-    kind = optimizer.kind
-    if kind == "gd":
-        return 2.0 / curvature
-    if kind == "momentum":
-        return 2.0 * (1 + float(optimizer.momentum)) / curvature
-    if kind in ("nesterov", "nesterov_lookahead"):
-        beta = float(optimizer.momentum)
-        return 2.0 * (1 + beta) / ((1 + 2 * beta) * curvature)
-    return None
-
-
-def hyperparameter_names(name: str | Optimizer) -> list[str]:
-    """The numeric hyperparameters of an optimizer, in Keras's order (no booleans)."""
-    opt = get(name)
-    return [
-        key
-        for key, value in opt.hyperparameters.items()
-        if not isinstance(value, bool) and key in SYMBOLS
-    ]
+    entry = registry.OPTIMIZERS.get(optimizer.kind)
+    if entry is None or entry.stability is None:
+        return None
+    return entry.stability.rate(curvature, float(getattr(optimizer, "momentum", 0.0)))

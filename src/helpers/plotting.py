@@ -3,51 +3,28 @@
 Every drawing function returns the artists it made, so that the live explorer
 (``helpers.widgets``) can move them in place instead of drawing the figure again.
 
-Colours: one per optimizer across the course (``COLORS``), taken from Petroff's accessible
-10-colour sequence (designed and tested for colour-vision deficiencies), with near-black for
-plain gradient descent; each optimizer also has its own marker, so that paths stay apart in
-grey print.
+Colours: one per optimizer across the course (``COLORS``, kept in ``helpers.registry``), from
+Petroff's accessible 10-colour sequence (designed and tested for colour-vision deficiencies),
+with near-black for plain gradient descent; each optimizer also has its own marker, so that
+paths stay apart in grey print.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import config
+from . import registry
+from .registry import COLORS, MARKERS  # noqa: F401 - MARKERS: a public name
 from .surfaces import Surface
 from .surfaces import get as get_surface
 from .trajectories import Trajectory
 
-COLORS = {
-    "gd": "#222222",
-    "momentum": "#ffa90e",
-    "nesterov": "#bd1f01",
-    "nesterov_lookahead": "#92dadd",
-    "adagrad": "#a96b59",
-    "rmsprop": "#832db6",
-    "adam": "#3f90da",
-    "adamax": "#b9ac70",
-    "nadam": "#e76300",
-    "adamw": "#717581",
-}
-MARKERS = {
-    "gd": "o",
-    "momentum": "s",
-    "nesterov": "D",
-    "nesterov_lookahead": "d",
-    "adagrad": "^",
-    "rmsprop": "v",
-    "adam": "P",
-    "adamax": "X",
-    "nadam": "*",
-    "adamw": "h",
-}
 STYLE = {
     "figure.figsize": (10, 4),
     "figure.dpi": 100,
@@ -73,17 +50,7 @@ def use_style() -> None:
 
 def color(kind: str) -> str:
     """The colour of an optimizer (by course name, e.g. "adam")."""
-    return COLORS.get(kind, "#444444")
-
-
-def save_fig(fig, name: str, folder: str | Path | None = None) -> Path:
-    """Save a figure as PNG under ``figures/`` of the checkout (or ``folder``)."""
-    root = config.project_root()
-    folder = Path(folder) if folder else (root / "figures" if root else Path("figures"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    fig.savefig(path)
-    return path
+    return registry.color(kind)
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,11 +223,11 @@ class PathArtists:
 def draw_path(ax, result: Trajectory | None, *, color=None, label=None, ghost=False, window=None):
     """Draw one trajectory on a surface plot; return its ``PathArtists`` (for updates)."""
     kind = result.optimizer.kind if result is not None else "gd"
-    c = color or COLORS.get(kind, "#444444")
+    c = color or registry.color(kind)
     alpha = 0.55 if ghost else 1.0
     width = 1.5 if ghost else 2.0
     (line,) = ax.plot([], [], "-", color=c, lw=width, alpha=alpha, label=label, zorder=3)
-    line.set_marker(MARKERS.get(kind, "o"))
+    line.set_marker(registry.marker(kind))
     line.set_markersize(3.0 if ghost else 3.5)
     line.set_markevery(1)
     (start,) = ax.plot([], [], "o", color=c, mec="white", ms=8, alpha=alpha, zorder=4)
@@ -302,7 +269,7 @@ def loss_values(result: Trajectory) -> np.ndarray:
 
 def draw_loss(ax, result: Trajectory, *, color=None, label=None, ghost=False):
     """J(θ) − J* against the step on a log scale; returns the line."""
-    c = color or COLORS.get(result.optimizer.kind, "#444444")
+    c = color or registry.color(result.optimizer.kind)
     y = loss_values(result)
     (line,) = ax.plot(
         np.arange(len(y)),
@@ -320,7 +287,7 @@ def run_colors(results) -> list[str]:
     """The optimizer's colours, or shades of one sequence when optimizers repeat (an η sweep)."""
     kinds = [r.optimizer.kind for r in results]
     if len(set(kinds)) == len(kinds):
-        return [COLORS.get(k, "#444444") for k in kinds]
+        return [registry.color(k) for k in kinds]
     shades = plt.get_cmap("plasma")(np.linspace(0.0, 0.8, len(results)))
     return [mpl.colors.to_hex(c) for c in shades]
 
@@ -399,7 +366,7 @@ def learning_curves(histories: dict, metrics=("loss", "val_accuracy"), axes=None
                 np.arange(1, len(series) + 1),
                 series,
                 **{
-                    "marker": MARKERS.get(kind, "o"),
+                    "marker": registry.marker(kind),
                     "color": COLORS.get(kind),
                     "label": label,
                     **styles.get(label, {}),
@@ -483,7 +450,7 @@ def state_panel(result: Trajectory, axes=None):
     if axes is None:
         fig, axes = plt.subplots(len(rows), 1, figsize=(6.5, 1.9 * len(rows) + 0.4), sharex=True)
     axes = np.atleast_1d(axes)
-    c = COLORS.get(kind, "#444444")
+    c = registry.color(kind)
     for ax, (title, series, scale) in zip(axes, rows):
         for (label, values), style in zip(series.items(), ("-", "--")):
             x = np.arange(len(values)) + (1 if title == "bias-correction factors" else 0)
@@ -584,9 +551,7 @@ def compute_stability_map(optimizer, surface, x, y, steps=200, start=None, toler
 
 
 def _symbol(name: str) -> str:
-    from .optimizers import SYMBOLS
-
-    return SYMBOLS.get(name, name)
+    return registry.SYMBOLS.get(name, name)
 
 
 def stability_map(
@@ -641,12 +606,19 @@ def stability_map(
         xlabel=f"{_symbol(data.x_name)} ({data.x_name})",
         ylabel=f"{_symbol(data.y_name)} ({data.y_name})",
     )
-    ax.set_title(f"{DISPLAY(data.optimizer)} on {data.surface.title}, {steps} steps", fontsize=11)
+    ax.set_title(
+        f"{registry.display_name(data.optimizer.kind)} on {data.surface.title}, {steps} steps",
+        fontsize=11,
+    )
     ax.figure.colorbar(mesh, ax=ax, label="log₁₀(J − J*) at the end (red: diverged)")
     return ax.figure, ax, data
 
 
-def DISPLAY(optimizer) -> str:  # noqa: N802 - reads like a constant lookup
-    from .optimizers import DISPLAY_NAMES
-
-    return DISPLAY_NAMES.get(optimizer.kind, optimizer.kind)
+def DISPLAY(optimizer) -> str:  # noqa: N802 - the old name, kept working
+    """Deprecated: ``registry.display_name(optimizer.kind)``."""
+    warnings.warn(
+        "plotting.DISPLAY is deprecated; use helpers.registry.display_name(optimizer.kind)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return registry.display_name(optimizer.kind)

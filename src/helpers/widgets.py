@@ -38,9 +38,8 @@ import numpy as np
 import traitlets
 from matplotlib.figure import Figure
 
-from . import optimizers as O
-from . import plotting as P
-from . import surfaces as S
+from . import optimizers, plotting, registry, surfaces
+from .registry import family
 from .trajectories import Trajectory, run
 
 _FIGURE_NUMBERS = itertools.count(1)  # ipympl's figure labels: Figure 1, Figure 2, …
@@ -225,10 +224,10 @@ class Checklist(W.HBox):
     def __init__(self, options, value=()):
         self.buttons = {
             name: W.ToggleButton(
-                description=O.DISPLAY_NAMES.get(name, name),
+                description=registry.display_name(name),
                 value=name in value,
                 layout=W.Layout(width="auto"),
-                tooltip=f"compare with {O.DISPLAY_NAMES.get(name, name)} from the same start",
+                tooltip=f"compare with {registry.display_name(name)} from the same start",
             )
             for name in options
         }
@@ -253,30 +252,11 @@ class Checklist(W.HBox):
 # Which hyperparameters each optimizer shows, and how
 
 
+# The sliders (symbol, scale, low, high, step) and each optimizer's controls, from the registry.
 SLIDERS = {
-    # name: (symbol, scale, low, high, step); log scales in powers of ten
-    "learning_rate": ("η", "log", -5.0, 1.0, 0.05),
-    "momentum": ("β", "one_minus_log", -4.0, 0.0, 0.05),
-    "rho": ("ρ", "one_minus_log", -4.0, 0.0, 0.05),
-    "beta_1": ("β1", "one_minus_log", -4.0, 0.0, 0.05),
-    "beta_2": ("β2", "one_minus_log", -5.0, 0.0, 0.05),
-    "epsilon": ("ε", "log", -10.0, 0.0, 0.1),
-    "weight_decay": ("λ", "log", -5.0, 0.0, 0.1),
-    "initial_accumulator_value": ("s₀", "linear", 0.0, 1.0, 0.01),
+    name: (h.symbol, h.scale, h.low, h.high, h.step) for name, h in registry.HYPERPARAMETERS.items()
 }
-
-CONTROLLED = {
-    "gd": ("learning_rate",),
-    "momentum": ("learning_rate", "momentum"),
-    "nesterov": ("learning_rate", "momentum"),
-    "nesterov_lookahead": ("learning_rate", "momentum"),
-    "adagrad": ("learning_rate", "epsilon", "initial_accumulator_value"),
-    "rmsprop": ("learning_rate", "rho", "epsilon"),
-    "adam": ("learning_rate", "beta_1", "beta_2", "epsilon"),
-    "adamax": ("learning_rate", "beta_1", "beta_2", "epsilon"),
-    "nadam": ("learning_rate", "beta_1", "beta_2", "epsilon"),
-    "adamw": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
-}
+CONTROLLED = {name: record.sliders for name, record in registry.OPTIMIZERS.items()}
 
 # A learning rate that makes a readable first picture on each surface, per family of optimizer
 # (chosen from 200-step runs: the adaptive methods move about η per step whatever the slope,
@@ -291,17 +271,12 @@ START_LEARNING_RATE = {
 }
 
 
-def family(name: str) -> str:
-    """ "sgd" for gradient descent and the momentum methods, "adaptive" for the others."""
-    return "sgd" if name in ("gd", "momentum", "nesterov", "nesterov_lookahead") else "adaptive"
-
-
 def suggested_learning_rate(name: str, surface: str) -> float:
     return START_LEARNING_RATE.get(surface, {}).get(family(name), 0.01)
 
 
 def _controlled(name: str, hyperparameters) -> list[str]:
-    names = list(CONTROLLED.get(name, ("learning_rate",)))
+    names = list(registry.sliders(name))
     names += [k for k in hyperparameters if k not in names and k in SLIDERS]
     return names
 
@@ -485,7 +460,11 @@ class Explorer(LiveFigure, W.VBox):
         **hyperparameters,
     ):
         self.name = optimizer if isinstance(optimizer, str) else optimizer.kind
-        base = O.get(optimizer) if not isinstance(optimizer, str) else O.get(self.name)
+        base = (
+            optimizers.get(optimizer)
+            if not isinstance(optimizer, str)
+            else optimizers.get(self.name)
+        )
         surface_name = surface if isinstance(surface, str) else surface.name
         hyperparameters.setdefault(
             "learning_rate", suggested_learning_rate(self.name, surface_name)
@@ -499,7 +478,7 @@ class Explorer(LiveFigure, W.VBox):
         self.base = base.replace(**fixed)
         self.tolerance = tolerance
         self.show_state = show_state
-        self._surface = S.get(surface)
+        self._surface = surfaces.get(surface)
         self.initial = {
             **{
                 k: hyperparameters.get(k, getattr(self.base, k))
@@ -558,13 +537,13 @@ class Explorer(LiveFigure, W.VBox):
                 )
         self.controls["steps"] = IntControl("steps", "steps", self.initial["steps"])
         self.controls["surface"] = W.Dropdown(
-            options=S.names(),
+            options=surfaces.names(),
             value=self._surface.name,
             description="surface",
             layout=W.Layout(width="240px"),
         )
         self.controls["start"] = PointControl(self._surface.starts, self.initial["start"])
-        others = [n for n in O.NAMES if n != self.name]
+        others = [n for n in optimizers.NAMES if n != self.name]
         self.controls["compare"] = Checklist(others, self.initial["compare"])
 
     def _build_figure(self):
@@ -587,7 +566,7 @@ class Explorer(LiveFigure, W.VBox):
             self.ax_loss.set_position(grid[:, 1].get_position(self.figure))
         self._contours = []
         self._surface_artists: dict[tuple, list] = {}
-        self._paths: dict[str, P.PathArtists] = {}
+        self._paths: dict[str, plotting.PathArtists] = {}
         self._loss_lines: dict[str, mpl.lines.Line2D] = {}
         self._state_lines: list[mpl.lines.Line2D] = []
         self._limits = None
@@ -595,7 +574,7 @@ class Explorer(LiveFigure, W.VBox):
         self._draw_surface()
         self._add_run_artists(self.name, ghost=False)
         if self.ax_state is not None:
-            c = P.color(self.name)
+            c = plotting.color(self.name)
             for style, label in (("-", "θ1"), ("--", "θ2")):
                 (line,) = self.ax_state.plot(
                     [], [], style, color=c, lw=1.8, label=label, animated=True
@@ -626,19 +605,19 @@ class Explorer(LiveFigure, W.VBox):
             ax.set(xlim=(xmin, xmax), ylim=(ymin, ymax), title=self._surface.title)
         else:
             before = set(ax.get_children())
-            P.draw_surface(self._surface, ax)
+            plotting.draw_surface(self._surface, ax)
             self._contours = [a for a in ax.get_children() if a not in before]
             self._surface_artists[key] = self._contours
         for artists in self._paths.values():
             artists.window = self._surface.window
 
     def _add_run_artists(self, name, ghost):
-        c = P.color(name)
-        label = self.ghost_label(name) if ghost else O.DISPLAY_NAMES.get(name, name)
-        artists = P.draw_path(
+        c = plotting.color(name)
+        label = self.ghost_label(name) if ghost else registry.display_name(name)
+        artists = plotting.draw_path(
             self.ax_surface, None, color=c, label=label, ghost=ghost, window=self._surface.window
         )
-        artists.line.set_marker(P.MARKERS.get(name, "o"))
+        artists.line.set_marker(registry.marker(name))
         for artist in (artists.line, artists.start, artists.end, artists.cross, artists.note):
             artist.set_animated(True)
         self._paths[name] = artists
@@ -661,7 +640,7 @@ class Explorer(LiveFigure, W.VBox):
             self.update()
 
     def _set_surface(self, name):
-        self._surface = S.get(name)
+        self._surface = surfaces.get(name)
         self._draw_surface()
         self._background = None
         muted, self._muted = self._muted, True
@@ -697,20 +676,20 @@ class Explorer(LiveFigure, W.VBox):
                 raise BadValue(f"the loss at the start point {shown} is not a finite number")
         return optimizer, steps, start
 
-    def ghost_optimizer(self, name: str, optimizer: O.Optimizer) -> O.Optimizer:
+    def ghost_optimizer(self, name: str, optimizer: optimizers.Optimizer) -> optimizers.Optimizer:
         """A compared optimizer. Of the same family (gradient descent and momentum methods, or
         adaptive methods) it shares every hyperparameter it also has, η included, so that it
         moves with the sliders; of the other family it keeps Keras's defaults and its own
         learning rate for the surface (one η cannot suit both families)."""
         if family(name) != family(self.name):
-            return O.get(name, learning_rate=suggested_learning_rate(name, self._surface.name))
-        shared = {
-            k: v for k, v in optimizer.hyperparameters.items() if k in CONTROLLED.get(name, ())
-        }
-        return O.get(name, **shared)
+            return optimizers.get(
+                name, learning_rate=suggested_learning_rate(name, self._surface.name)
+            )
+        shared = {k: v for k, v in optimizer.hyperparameters.items() if k in registry.sliders(name)}
+        return optimizers.get(name, **shared)
 
     def ghost_label(self, name: str) -> str:
-        display = O.DISPLAY_NAMES.get(name, name)
+        display = registry.display_name(name)
         if family(name) == family(self.name):
             return f"{display} (same η)"
         return f"{display} (η = {suggested_learning_rate(name, self._surface.name):g})"
@@ -740,7 +719,7 @@ class Explorer(LiveFigure, W.VBox):
         self.message.value, self.error = "", ""
         self._good = (result, ghosts, self._limits, self._limits_context)
 
-    def _ghost_run(self, ghost: O.Optimizer, start, steps) -> Trajectory:
+    def _ghost_run(self, ghost: optimizers.Optimizer, start, steps) -> Trajectory:
         """A compared run, kept: a ghost that does not share the moving control (another
         family's, or gradient descent while β moves) is not run again."""
         key = (ghost, self._surface.name, self._surface.title, tuple(start), steps)
@@ -801,13 +780,13 @@ class Explorer(LiveFigure, W.VBox):
             artists.line.set_markevery(every)
             line = self._loss_lines[name]
             if name in shown:
-                y = P.loss_values(shown[name])
+                y = plotting.loss_values(shown[name])
                 line.set_data(np.arange(len(y)), y)
                 line.set_visible(True)
             else:
                 line.set_visible(False)
         if self.ax_state is not None:
-            title, series = P.state_series(self.result)
+            title, series = plotting.state_series(self.result)
             for line, values in zip(self._state_lines, series.values()):
                 line.set_data(np.arange(len(values)), values)
                 line.set_visible(True)
@@ -839,17 +818,19 @@ class Explorer(LiveFigure, W.VBox):
         the step axes, a round number of steps, kept while the run fills more than a quarter
         of it. A new surface and a reset start afresh: each surface's first picture again."""
         steps = self.result.steps
-        gaps = np.concatenate([P.loss_values(r) for r in shown.values()])
+        gaps = np.concatenate([plotting.loss_values(r) for r in shown.values()])
         with np.errstate(invalid="ignore"):
-            starts = np.array([P.loss_values(r)[0] for r in shown.values()])
+            starts = np.array([plotting.loss_values(r)[0] for r in shown.values()])
         starts = starts[np.isfinite(starts) & (starts > 0)]
         start_gap = starts.max() if starts.size else 1.0
-        low, _ = P.decade_limits(gaps, floor=1e-12)
-        high = 10.0 ** min(math.ceil(math.log10(max(start_gap * 1e3, low * 10))), P.MAX_DECADE)
+        low, _ = plotting.decade_limits(gaps, floor=1e-12)
+        high = 10.0 ** min(
+            math.ceil(math.log10(max(start_gap * 1e3, low * 10))), plotting.MAX_DECADE
+        )
         limits = [(0, steps), (low, high)]
         if self.ax_state is not None:
             values = np.concatenate([line.get_ydata() for line in self._state_lines])
-            limits.append(P.decade_limits(values, floor=1e-12, pad=0.0))
+            limits.append(plotting.decade_limits(values, floor=1e-12, pad=0.0))
         context = (self._surface.name, self._surface.title, tuple(self.result.path[0]))
         context += tuple(shown)
         if self._limits is not None and context[:2] == (self._limits_context or ())[:2]:
@@ -900,26 +881,24 @@ class Explorer(LiveFigure, W.VBox):
     # --- readouts -----------------------------------------------------------------------------
     def summary(self) -> str:
         """One line per run: final loss, distance to the nearest minimum, steps, divergence."""
-        lines = [f"{O.DISPLAY_NAMES.get(self.name, self.name)} explorer on {self._surface.title}"]
+        lines = [f"{registry.display_name(self.name)} explorer on {self._surface.title}"]
         if self.result is None:
             return "\n".join([*lines, f"  nothing to show: {self.error}"])
         if self.stability_note():
             lines.append("  " + self.stability_note())
         for name, result in {self.name: self.result, **self.ghosts}.items():
-            lines.append(
-                f"  {O.DISPLAY_NAMES.get(name, name):>16}: {describe(result, self.tolerance)}"
-            )
+            lines.append(f"  {registry.display_name(name):>16}: {describe(result, self.tolerance)}")
         return "\n".join(lines)
 
     def _readout_html(self) -> str:
         rows = []
         for name, result in {self.name: self.result, **self.ghosts}.items():
-            c = P.color(name)
+            c = plotting.color(name)
             facts = describe(result, self.tolerance, parts=True)
             cells = "".join(f"<td style='padding:0 12px'>{html.escape(v)}</td>" for v in facts)
             rows.append(
                 f"<tr><td style='color:{c};font-weight:bold;padding-right:12px'>"
-                f"{html.escape(O.DISPLAY_NAMES.get(name, name))}</td>{cells}</tr>"
+                f"{html.escape(registry.display_name(name))}</td>{cells}</tr>"
             )
         head = "".join(
             f"<th style='padding:0 12px;text-align:left'>{h}</th>"
@@ -943,15 +922,10 @@ class Explorer(LiveFigure, W.VBox):
         """For gradient descent and momentum: the largest stable η near the minimum."""
         if self.result is None:
             return ""
-        limit = O.stable_learning_rate(self.result.optimizer, self._surface.max_curvature)
+        limit = optimizers.stable_learning_rate(self.result.optimizer, self._surface.max_curvature)
         if limit is None:
             return ""
-        formula = {
-            "gd": "2/λmax",
-            "momentum": "2(1 + β)/λmax",
-            "nesterov": "2(1 + β)/((1 + 2β)λmax)",
-            "nesterov_lookahead": "2(1 + β)/((1 + 2β)λmax)",
-        }[self.result.optimizer.kind]
+        formula = registry.OPTIMIZERS[self.result.optimizer.kind].stability.formula
         eta = float(self.result.optimizer.learning_rate)
         side = "below" if eta < limit else "ABOVE"
         return (
@@ -1044,7 +1018,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
                 0.15 if surface_name == "bowl" else suggested_learning_rate(optimizer, surface_name)
             )
         self.tolerance = tolerance
-        self._surface = S.get(surface)
+        self._surface = surfaces.get(surface)
         self.initial = {
             "schedule": schedule,
             "learning_rate": float(eta0),
@@ -1075,10 +1049,10 @@ class ScheduleExplorer(LiveFigure, W.VBox):
             "noise": ParameterControl("noise", "σ", noise, "linear", 0.0, 5.0, 0.05),
             "steps": IntControl("steps", "steps", steps, 1, 2000),
             "surface": W.Dropdown(
-                options=S.names(), value=self._surface.name, description="surface"
+                options=surfaces.names(), value=self._surface.name, description="surface"
             ),
             "optimizer": W.Dropdown(
-                options=list(O.NAMES), value=optimizer, description="optimizer"
+                options=list(optimizers.NAMES), value=optimizer, description="optimizer"
             ),
         }
         self._make_figure((11, 3.6))
@@ -1123,11 +1097,11 @@ class ScheduleExplorer(LiveFigure, W.VBox):
         for line in getattr(self, "_loss_lines", {}).values():
             line.remove()
         before = set(self.ax_surface.get_children())
-        P.draw_surface(self._surface, self.ax_surface)
+        plotting.draw_surface(self._surface, self.ax_surface)
         self._contours = [a for a in self.ax_surface.get_children() if a not in before]
         self._paths, self._loss_lines = {}, {}
         for key, ghost in (("constant", True), ("scheduled", False)):
-            artists = P.draw_path(
+            artists = plotting.draw_path(
                 self.ax_surface, None, ghost=ghost, window=self._surface.window, label=f"{key} η"
             )
             for artist in (artists.line, artists.start, artists.end, artists.cross, artists.note):
@@ -1141,7 +1115,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
 
     def _changed(self, change):
         if change["owner"] is self.controls["surface"]:
-            self._surface = S.get(change["new"])
+            self._surface = surfaces.get(change["new"])
             self._draw_surface()
         if change["owner"] is self.controls["schedule"]:
             self._show_relevant_controls()
@@ -1203,7 +1177,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
         steps = int(c["steps"])
         t = np.arange(steps)
         self.rates = _evaluate_schedule(c["schedule"], t, parameters)
-        optimizer = O.get(c["optimizer"], learning_rate=c["learning_rate"])
+        optimizer = optimizers.get(c["optimizer"], learning_rate=c["learning_rate"])
         noisy = {"noise": c["noise"], "seed": 0}
         self._runs = {
             "constant": run(optimizer, self._surface, steps=steps, record_state=False, **noisy),
@@ -1216,24 +1190,24 @@ class ScheduleExplorer(LiveFigure, W.VBox):
                 **noisy,
             ),
         }
-        colour = P.color(c["optimizer"])
+        colour = plotting.color(c["optimizer"])
         for key, result in self._runs.items():
             self._paths[key].update(result)
             for artist in (self._paths[key].line, self._paths[key].start):
                 artist.set_color(colour)
-            y = P.loss_values(result)
+            y = plotting.loss_values(result)
             self._loss_lines[key].set_data(np.arange(len(y)), y)
             self._loss_lines[key].set_color(colour)
         self._rate_line.set_data(t, self.rates)
         self._flat_line.set_data(t, np.full(steps, c["learning_rate"]))
-        gaps = np.concatenate([P.loss_values(r) for r in self._runs.values()])
-        start_gap = P.loss_values(self._runs["constant"])[0]
+        gaps = np.concatenate([plotting.loss_values(r) for r in self._runs.values()])
+        start_gap = plotting.loss_values(self._runs["constant"])[0]
         self._set_limits(
             [
                 (
                     self.ax_rate,
                     (0, steps),
-                    P.decade_limits(
+                    plotting.decade_limits(
                         np.append(self.rates, c["learning_rate"]), floor=1e-12, pad=0.0
                     ),
                 ),
@@ -1241,7 +1215,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
                     self.ax_loss,
                     (0, steps),
                     (
-                        P.decade_limits(gaps, floor=1e-12)[0],
+                        plotting.decade_limits(gaps, floor=1e-12)[0],
                         10.0 ** math.ceil(math.log10(start_gap * 1e3)),
                     ),
                 ),
@@ -1265,7 +1239,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
     def summary(self) -> str:
         c = {k: w.value for k, w in self.controls.items()}
         lines = [
-            f"{c['schedule']} schedule, {O.DISPLAY_NAMES.get(c['optimizer'])} "
+            f"{c['schedule']} schedule, {registry.display_name(c['optimizer'])} "
             f"on {self._surface.title}, {c['steps']} steps"
         ]
         for key, result in self._runs.items():
