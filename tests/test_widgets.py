@@ -534,17 +534,57 @@ def test_every_schedule_control_changes_what_is_drawn(kind):
     np.testing.assert_allclose(e._rate_line.get_ydata(), e.rates)
 
 
+SCHEDULE_OWN = ("decay_steps", "power", "rate", "boundaries", "max_rate")
+
+
+def shown(e):
+    return {k for k in SCHEDULE_OWN if e.controls[k].layout.display != "none"}
+
+
+@pytest.mark.parametrize("kind", list(widgets.SCHEDULE_CONTROLS))
+def test_a_new_schedule_explorer_shows_only_its_schedule_controls(kind):
+    e = widgets.schedule_explorer(kind)
+    assert shown(e) == set(widgets.SCHEDULE_CONTROLS[kind]) & set(SCHEDULE_OWN)
+
+
 def test_the_schedule_dropdown_switches_formula_and_controls():
     e = widgets.schedule_explorer("exponential")
-    assert (
-        e.controls["power"].layout.display == "none"
-        or e.controls["schedule"].value == "exponential"
-    )
+    assert shown(e) == {"decay_steps", "rate"}
     e.controls["schedule"].value = "power"
-    assert (
-        e.controls["power"].layout.display is None and e.controls["rate"].layout.display == "none"
-    )
+    assert shown(e) == {"decay_steps", "power"}
     assert e.summary().startswith("power schedule")
+
+
+def test_schedule_reset_redraws_once_and_gives_back_the_first_picture():
+    e = widgets.schedule_explorer("power")
+    first = schedule_state(e)
+    e.controls["schedule"].value = "exponential"
+    e.controls["decay_steps"].value = 20.0
+    e.controls["noise"].value = 0.5
+    calls = []
+    update = e.update
+    e.update = lambda: (calls.append(1), update())
+    e.reset()
+    assert len(calls) == 1
+    again = schedule_state(e)
+    np.testing.assert_array_equal(again[0], first[0])
+    assert again[2] == first[2] and shown(e) == {"decay_steps", "power"}
+
+
+def test_a_failing_schedule_update_gives_a_message_not_an_exception(monkeypatch):
+    e = widgets.schedule_explorer("exponential")
+    before = e.to_png()
+
+    def broken(*args, **kwargs):
+        raise FloatingPointError("overflow in the schedule")
+
+    monkeypatch.setattr(widgets, "_evaluate_schedule", broken)
+    e.controls["rate"].value = 0.5  # must not raise
+    assert "FloatingPointError: overflow in the schedule" in html.unescape(e.message.value)
+    assert e.to_png() == before
+    monkeypatch.undo()
+    e.controls["rate"].value = 0.4
+    assert e.message.value == ""
 
 
 def test_a_decaying_rate_beats_a_constant_one_under_noise():

@@ -1085,6 +1085,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
             ),
         ]
         super().__init__([*rows, self.message, self.view, self.readout])
+        self._show_relevant_controls()
         for control in c.values():
             control.observe(self._changed, "value")
         self.update()
@@ -1113,13 +1114,16 @@ class ScheduleExplorer(LiveFigure, W.VBox):
             self._loss_lines[key] = line
         self._background = None
 
+    _muted = False  # True while several controls change at once (reset)
+
     def _changed(self, change):
         if change["owner"] is self.controls["surface"]:
             self._surface = surfaces.get(change["new"])
             self._draw_surface()
         if change["owner"] is self.controls["schedule"]:
             self._show_relevant_controls()
-        self.update()
+        if not self._muted:
+            self.update()
 
     def _show_relevant_controls(self):
         used = SCHEDULE_CONTROLS[self.controls["schedule"].value]
@@ -1166,13 +1170,20 @@ class ScheduleExplorer(LiveFigure, W.VBox):
         return {"initial_learning_rate": eta0}
 
     def update(self) -> None:
-        """Rerun both paths and redraw; bad values give a message and keep the last plot."""
+        """Rerun both paths and redraw. Never raises: a bad value gives its message, anything
+        else that goes wrong says what it was, and the last good plot stays."""
         try:
-            parameters = self.parameters()
+            self._update(self.parameters())
         except ValueError as error:
             self.message.value = self._message(error)
-            return
-        self.message.value = ""
+        except Exception as error:  # noqa: BLE001 - shown in the widget, as Explorer does
+            self.message.value = self._message(
+                RuntimeError(f"these values could not be drawn ({type(error).__name__}: {error})")
+            )
+        else:
+            self.message.value = ""
+
+    def _update(self, parameters: dict) -> None:
         c = {k: w.value for k, w in self.controls.items()}
         steps = int(c["steps"])
         t = np.arange(steps)
@@ -1233,8 +1244,14 @@ class ScheduleExplorer(LiveFigure, W.VBox):
         yield from self._loss_lines.values()
 
     def reset(self) -> None:
-        for key, value in self.initial.items():
-            self.controls[key].value = value
+        """Every control back to its first value, and one redraw."""
+        self._muted = True
+        try:
+            for key, value in self.initial.items():
+                self.controls[key].value = value
+        finally:
+            self._muted = False
+        self.update()
 
     def summary(self) -> str:
         c = {k: w.value for k, w in self.controls.items()}
