@@ -347,11 +347,11 @@ def test_interrupted_write_leaves_the_previous_file(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        data._atomic_write(path, crash)
+        data.atomic_write(path, crash)
     assert list(tmp_path.iterdir()) == []
-    data._atomic_write(path, b"old")
+    data.atomic_write(path, b"old")
     with pytest.raises(KeyboardInterrupt):
-        data._atomic_write(path, crash)
+        data.atomic_write(path, crash)
     assert path.read_bytes() == b"old" and list(tmp_path.iterdir()) == [path]
 
 
@@ -367,7 +367,7 @@ def test_a_killed_writers_old_temporary_file_is_cleared(tmp_path):
     recent.write_bytes(b"being written")
     two_hours_ago = time.time() - 7200
     os.utime(old, (two_hours_ago, two_hours_ago))
-    data._atomic_write(path, b"new")
+    data.atomic_write(path, b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, recent.name])
 
 

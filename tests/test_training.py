@@ -11,7 +11,7 @@ try:
 except ImportError as error:
     pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}", allow_module_level=True)
 
-from helpers import training  # noqa: E402
+from helpers import fastfit, training  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,6 @@ def test_keras_optimizer_from_names_references_and_keras():
 def test_fast_training_gives_the_same_numbers_as_plain_fit(small_data, name):
     """The fast path (each epoch in one call, Keras's batch order) against the book's plain
     ``model.fit``: the same metrics every epoch and the same final weights."""
-    from helpers import fastfit
 
     assert fastfit.supported(training.build_model())  # so the fast path is the one tested
     fast = training.train(name, data=small_data, epochs=3, fast=True)
@@ -85,7 +84,7 @@ def test_a_per_batch_callback_sees_every_batch(small_data):
         def on_epoch_end(self, epoch, logs=None):
             pass
 
-    assert training._has_batch_hooks(Counter()) and not training._has_batch_hooks(EpochOnly())
+    assert fastfit.has_batch_hooks(Counter()) and not fastfit.has_batch_hooks(EpochOnly())
     training.train("gd", data=small_data, epochs=1, callbacks=[Counter(), EpochOnly()])
     assert Counter.batches == len(small_data[0][0]) // training.BATCH_SIZE
 

@@ -412,14 +412,14 @@ def _save(filename: str, content: bytes | Callable[[BinaryIO], object]) -> Path 
     """Write ``filename`` into the first writable cache folder; None if there is none."""
     for directory in _cache_dirs():
         try:
-            _atomic_write(directory / filename, content)
+            atomic_write(directory / filename, content)
             return directory / filename
         except OSError:
             continue
     return None
 
 
-def _atomic_write(path: Path, content: bytes | Callable[[BinaryIO], object]) -> None:
+def atomic_write(path: Path, content: bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``path`` all or nothing: a temporary file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A process killed mid-write leaves its temporary file behind: clear those over an hour old.

@@ -30,17 +30,29 @@ def _epoch_iterator_class():
     return TFEpochIterator
 
 
+BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+
+
+def has_batch_hooks(callback) -> bool:
+    """Whether a Keras callback acts on every batch (it overrides a per-batch hook)."""
+    base = _keras().callbacks.Callback
+    return any(getattr(type(callback), hook) is not getattr(base, hook) for hook in BATCH_HOOKS)
+
+
+def supports_callbacks(callbacks) -> bool:
+    """Whether ``fit`` below can run these callbacks: epoch-level ones only."""
+    return not any(map(has_batch_hooks, callbacks))
+
+
 def supported(model, callbacks=()) -> bool:
     """Whether ``fit`` below can stand in for ``model.fit`` (else use ``model.fit``)."""
-    from .training import _has_batch_hooks
-
     keras = _keras()
     return (
         keras.backend.backend() == "tensorflow"
         and _epoch_iterator_class() is not None
         and all(hasattr(model, name) for name in ("train_step", "test_step", "_symbolic_build"))
         and not getattr(model, "jit_compile", False)
-        and not any(map(_has_batch_hooks, callbacks))
+        and supports_callbacks(callbacks)
     )
 
 

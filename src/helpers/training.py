@@ -28,6 +28,7 @@ import numpy as np
 
 from . import config, fastfit
 from .backend import keras as _keras
+from .data import atomic_write
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 
@@ -92,15 +93,6 @@ class _EpochTimer:
                 self.times.append(time.perf_counter() - self._start)
 
         return EpochTimer()
-
-
-BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
-
-
-def _has_batch_hooks(callback) -> bool:
-    """Whether a Keras callback acts on every batch (it overrides a per-batch hook)."""
-    base = _keras().callbacks.Callback
-    return any(getattr(type(callback), hook) is not getattr(base, hook) for hook in BATCH_HOOKS)
 
 
 def _in_notebook() -> bool:
@@ -201,7 +193,14 @@ def train(
                     display(Pretty(f"{name:<10} {SAVED_RUN} ({len(found.epoch)} epochs)  {shown}"))
                 return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
-    fast = fast and not any(map(_has_batch_hooks, callbacks))
+    timer = _EpochTimer()
+    shown = [timer, *callbacks]
+    if verbose is None:
+        verbose = _in_notebook()
+    if verbose:
+        name = label or (optimizer if isinstance(optimizer, str) else type(keras_opt).__name__)
+        shown.append(progress_bar(str(name), epochs))
+    fast = fast and fastfit.supports_callbacks(shown)  # decided before compiling: see below
     model.compile(
         loss="sparse_categorical_crossentropy",
         optimizer=keras_opt,
@@ -210,16 +209,9 @@ def train(
     )
     if fast and hasattr(model, "unrolled_steps_per_execution"):  # TensorFlow backend
         model.unrolled_steps_per_execution = UNROLLED_STEPS
-    timer = _EpochTimer()
-    shown = [timer, *callbacks]
-    if verbose is None:
-        verbose = _in_notebook()
-    if verbose:
-        name = label or (optimizer if isinstance(optimizer, str) else type(keras_opt).__name__)
-        shown.append(progress_bar(str(name), epochs))
     keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
     fit = model.fit
-    if fast and fastfit.supported(model, shown):  # each epoch in one call; the same numbers
+    if fast and fastfit.supported(model):  # each epoch in one call; the same numbers
         fit = functools.partial(fastfit.fit, model)
     history = fit(
         np.asarray(X_train),
@@ -298,8 +290,6 @@ def _read_cached(key: str) -> CachedHistory | None:
 
 
 def _write_cached(key: str, spec: dict, history) -> None:
-    from .data import _atomic_write
-
     record = {
         "spec": spec,
         "history": {k: [float(v) for v in values] for k, values in history.history.items()},
@@ -307,7 +297,7 @@ def _write_cached(key: str, spec: dict, history) -> None:
         "optimizer_config": json.loads(json.dumps(history.optimizer_config, default=str)),
     }
     try:
-        _atomic_write(runs_dir() / f"{key}.json", json.dumps(record, indent=1).encode())
+        atomic_write(runs_dir() / f"{key}.json", json.dumps(record, indent=1).encode())
     except OSError:
         pass  # a read-only checkout: the result is simply not kept
 
