@@ -166,6 +166,19 @@ def test_run_keras_follows_run_in_float32(name):
     )
 
 
+@pytest.mark.parametrize("rate", [0.25, 0.5])  # just above gradient descent's 2/λ = 0.2 on the bowl
+def test_run_and_run_keras_diverge_by_one_rule(rate, keras):
+    from helpers.trajectories import run_keras
+
+    optimizer = O.get("gd", learning_rate=rate)
+    ours = run(optimizer, "bowl", steps=200, dtype=np.float32)
+    theirs = run_keras(optimizer, "bowl", steps=200)
+    assert ours.diverged_at is not None and theirs.diverged_at == ours.diverged_at
+    assert theirs.bound == ours.bound and np.isfinite(theirs.losses[theirs.diverged_at])
+    assert np.isnan(theirs.path[theirs.diverged_at + 1 :]).all()
+    np.testing.assert_array_equal(theirs.final_point, ours.final_point)
+
+
 def test_without_the_path_only_losses_and_the_last_point_are_kept():
     rates = np.array([1e-4, 1e-3, 5e-3, 0.05])
     full = run(O.get("momentum", learning_rate=rates), "rosenbrock", steps=300)
@@ -175,6 +188,10 @@ def test_without_the_path_only_losses_and_the_last_point_are_kept():
     np.testing.assert_array_equal(light.diverged_at, full.diverged_at)
     np.testing.assert_array_equal(light.final_point, full.final_point)
     np.testing.assert_array_equal(light.final_loss, full.final_loss)
+    last = np.where(full.diverged, full.diverged_at, full.steps)  # the step to the last point
+    assert full.diverged.any() and not full.diverged.all()
+    np.testing.assert_array_equal(light.grads[0], full.grads[last - 1, np.arange(4)])
+    assert np.isfinite(light.grads).all()
     np.testing.assert_array_equal(light.steps_to(1e-3), full.steps_to(1e-3))
     single = run(O.get("adam", learning_rate=0.1), "beale", steps=50, keep_path=False)
     np.testing.assert_array_equal(

@@ -37,7 +37,8 @@ class Trajectory:
     surface: Surface
     path: np.ndarray  # (steps + 1, *batch, 2); NaN after a divergence
     losses: np.ndarray  # (steps + 1, *batch)
-    grads: np.ndarray  # (steps, *batch, 2): the (noisy) gradient used by each step
+    grads: np.ndarray  # (steps, *batch, 2): the (noisy) gradient used by each step; without
+    # the path, (1, *batch, 2): the gradient of the step that reached the last point
     states: dict[str, np.ndarray] = field(default_factory=dict)  # each (steps + 1, ...)
     diverged_at: int | None | np.ndarray = None  # step index; batched: array with -1 for never
     bound: float = np.inf
@@ -108,6 +109,17 @@ def _last_finite_index(losses):
     return np.where(valid.any(0), len(losses) - 1 - np.argmax(np.flip(valid, 0), 0), 0)
 
 
+def default_bound(loss0, min_value) -> np.ndarray:
+    """The loss above which a run has diverged: 10⁶ × (1 + |J(start) − J*|)."""
+    return 1e6 * (1 + np.abs(loss0 - min_value))
+
+
+def diverges(loss, bound) -> np.ndarray:
+    """The one divergence rule of ``run`` and ``run_keras``: a loss that is not finite or
+    exceeds ``bound`` in size."""
+    return ~(np.abs(loss) <= bound)  # NaN compares False: diverged
+
+
 def _batch_hyperparameters(optimizer: Optimizer) -> tuple[Optimizer, tuple[int, ...]]:
     """Give array hyperparameters a trailing axis so they broadcast against (..., 2) points."""
     arrays = {
@@ -143,7 +155,8 @@ def run(
     bound: a run diverges when its loss exceeds this; default 10⁶ × (1 + |J(start) − J*|).
     record_state: keep the optimizer's state at every step (turn off for large grids).
     keep_path: keep every point and gradient; with False only the losses are kept per step,
-        and ``path`` holds just the start and the last point (for large grids and long runs).
+        ``path`` holds just the start and the last point, and ``grads`` the gradient of the
+        step that reached it (for large grids and long runs).
     schedule: a function of the step t = 0, 1, … giving the learning rate of step t + 1 (as
         Keras evaluates its schedules at the number of steps taken); see ``helpers.schedules``.
     dtype: the floating type of the parameters (float32 to compare with Keras).
@@ -165,7 +178,7 @@ def run(
     with np.errstate(all="ignore"):
         loss0 = surface.loss(params)
         if bound is None:
-            bound = 1e6 * (1 + np.abs(loss0 - surface.min_value))
+            bound = default_bound(loss0, surface.min_value)
         kept = steps + 1 if keep_path else 2
         path = np.full((kept,) + batch + (2,), np.nan, dtype=dtype)
         losses = np.full((steps + 1,) + batch, np.nan, dtype=dtype)
@@ -190,18 +203,20 @@ def run(
             params, state = opt.update(params, g, state)
             loss = surface.loss(params)
             if not keep_path:  # the last point with a finite loss, as final_point picks it
-                path[1] = np.where((alive & np.isfinite(loss))[..., None], params, path[1])
+                last = (alive & np.isfinite(loss))[..., None]
+                path[1] = np.where(last, params, path[1])
+                grads_used[0] = np.where(last, g, grads_used[0])
             if single:  # one run: plain Python checks, no masks
                 if keep_path:
                     grads_used[k - 1], path[k] = g, params
                 losses[k] = loss
                 if record_state:
                     _record(history, k, state)
-                if not abs(float(loss)) <= bound:  # also true for NaN
+                if diverges(float(loss), bound):
                     diverged_at[()] = k
                     break
                 continue
-            bad = alive & ~(np.isfinite(loss) & (np.abs(loss) <= bound))
+            bad = alive & diverges(loss, bound)
             if keep_path:
                 grads_used[k - 1] = np.where(alive[..., None], g, np.nan)
                 path[k] = np.where(alive[..., None], params, np.nan)
@@ -216,8 +231,17 @@ def run(
                 if not alive.any():
                     break
 
+    return _trajectory(
+        optimizer, surface, path, losses, grads_used, diverged_at, bound, history, keep_path
+    )
+
+
+def _trajectory(
+    optimizer, surface, path, losses, grads, diverged_at, bound, states=None, kept_path=True
+) -> Trajectory:
+    """The one place a Trajectory is made from a run's arrays (``diverged_at``: -1 for never)."""
     path[~np.isfinite(path)] = np.nan
-    if batch == ():
+    if np.ndim(diverged_at) == 0:
         first = int(diverged_at)
         diverged = None if first < 0 else first
     else:
@@ -227,11 +251,11 @@ def run(
         surface=surface,
         path=path,
         losses=losses,
-        grads=grads_used,
-        states=history,
+        grads=grads,
+        states=states or {},
         diverged_at=diverged,
         bound=float(np.max(bound)),
-        kept_path=keep_path,
+        kept_path=kept_path,
     )
 
 
@@ -252,36 +276,34 @@ def run_keras(optimizer: Optimizer | str, surface: Surface | str, start=None, st
 
     The gradient of each step comes from the surface's NumPy gradient at the Keras variable's
     current value; the result is a Trajectory like ``run``'s (without state history), so that
-    a notebook can show that its own rule, ``run`` and Keras follow the same path.
+    a notebook can show that its own rule, ``run`` and Keras follow the same path. A run
+    diverges by ``run``'s rule and default bound, and stops there as ``run`` does.
     """
     from .backend import keras as _keras
 
     keras = _keras()
     optimizer = get_optimizer(optimizer)
     surface = get_surface(surface)
+    steps = int(steps)
     start = np.asarray(surface.start if start is None else start, dtype=np.float32)
     variable = keras.Variable(start.copy(), dtype="float32")
     keras_opt = optimizer.to_keras()
-    path = [start.copy()]
-    grads = []
+    path = np.full((steps + 1, 2), np.nan, dtype=np.float32)
+    losses = np.full(steps + 1, np.nan)
+    grads = np.full((steps, 2), np.nan, dtype=np.float32)
+    diverged_at = -1
     with np.errstate(all="ignore"):
-        for _ in range(int(steps)):
+        path[0], losses[0] = start, surface.loss(start)
+        bound = default_bound(losses[0], surface.min_value)
+        for k in range(1, steps + 1):
             g = surface.gradient(variable.numpy()).astype(np.float32)
             keras_opt.apply_gradients([(keras.ops.convert_to_tensor(g), variable)])
-            grads.append(g)
-            path.append(variable.numpy())
-        path = np.array(path)
-        losses = surface.loss(path).astype(np.float64)
-    bad = ~np.isfinite(losses)
-    diverged = int(np.argmax(bad)) if bad.any() else None
-    return Trajectory(
-        optimizer=optimizer,
-        surface=surface,
-        path=path,
-        losses=losses,
-        grads=np.array(grads).reshape(-1, 2),
-        diverged_at=diverged,
-    )
+            grads[k - 1], path[k] = g, variable.numpy()
+            losses[k] = surface.loss(path[k])
+            if diverges(losses[k], bound):
+                diverged_at = k
+                break
+    return _trajectory(optimizer, surface, path, losses, grads, diverged_at, bound)
 
 
 def max_difference(*paths) -> float:
