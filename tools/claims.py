@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from helpers.experiments import collect_claims
+from helpers.verdicts import collect_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "claims.md"

@@ -1,5 +1,6 @@
 """Experiments that test the text's claims: races over many surfaces and starts, win rates,
-tuned learning rates, and verdicts that the claims table of the course is built from.
+tuned learning rates, rank correlations. Their verdicts are ``helpers.verdicts`` (the names
+``verdict``, ``judge``, ``Verdict``, ``VERDICTS`` and ``collect_claims`` work here too).
 
     >>> from helpers import experiments
     >>> race = experiments.race({"GD": gd, "Momentum": momentum}, steps=500)
@@ -15,18 +16,24 @@ the lower final loss wins; equal counts are ties and count half.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .optimizers import DISPLAY_NAMES, Optimizer
+from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 from .surfaces import get as get_surface
 from .surfaces import names as surface_names
 from .trajectories import run
-
-CLAIM_MIMETYPE = "application/vnd.faster-optimizers.claim+json"
+from .verdicts import (  # noqa: F401 - the names notebooks call through experiments
+    CLAIM_MIMETYPE,
+    VERDICTS,
+    Verdict,
+    collect_claims,
+    judge,
+    verdict,
+)
 
 
 @dataclass
@@ -190,93 +197,48 @@ def tuned_for_each_surface(name: str, surfaces=None, **kwargs) -> dict[str, Opti
 
 
 # --------------------------------------------------------------------------------------------
-# Verdicts
+# Comparing optimizers by groups and by rank
 
 
-VERDICTS = ("holds", "holds partly", "does not hold")
+def group_win_rates(beats: Callable[[str, str], float], stars: dict[str, int]) -> dict:
+    """How often the optimizer with more stars wins, for every pair rated differently.
+
+    beats(a, b): 1 when a beats b, 0 when it loses, ½ for a tie; stars: {name: stars}, e.g. the
+    book's one star for SGD, two for momentum and Nesterov, three for the adaptive methods.
+    Returns {(more, fewer): share won} for each pair of star groups (2, 1), (3, 2), (3, 1)
+    present, and "all": the share over every such pair."""
+    pairs = [(a, b) for a in stars for b in stars if stars[a] > stars[b]]
+    out = {}
+    for hi, lo in ((2, 1), (3, 2), (3, 1)):
+        group = [(a, b) for a, b in pairs if (stars[a], stars[b]) == (hi, lo)]
+        if group:
+            out[(hi, lo)] = float(np.mean([beats(a, b) for a, b in group]))
+    out["all"] = float(np.mean([beats(a, b) for a, b in pairs]))
+    return out
 
 
-class Verdict:
-    """A claim, the experiment that tested it, the verdict and the numbers.
-
-    Displayed as a short box in notebooks, and carried as JSON (``CLAIM_MIMETYPE``) in the
-    notebook's outputs, from which ``docs/claims.md`` is built.
-    """
-
-    def __init__(self, claim, experiment, verdict, numbers, notebook="", source="Hands-On ML"):
-        if verdict not in VERDICTS:
-            raise ValueError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
-        self.data = {
-            "notebook": notebook,
-            "claim": claim,
-            "source": source,
-            "experiment": experiment,
-            "verdict": verdict,
-            "numbers": numbers,
-        }
-
-    def __repr__(self) -> str:
-        d = self.data
-        return (
-            f"CLAIM: {d['claim']}\nEXPERIMENT: {d['experiment']}\n"
-            f"VERDICT: {d['verdict'].upper()}: {d['numbers']}"
+def share_smaller(
+    values: dict, group: Iterable[str], others: Iterable[str], tie: float = 0.0
+) -> float:
+    """The share of pairs (a in group, b in others) with values[a] < values[b]; a pair closer
+    than ``tie`` counts half."""
+    others = list(others)
+    return float(
+        np.mean(
+            [
+                0.5 if abs(values[a] - values[b]) < tie else float(values[a] < values[b])
+                for a in group
+                for b in others
+            ]
         )
-
-    def _repr_html_(self) -> str:
-        import html
-
-        d = {k: html.escape(str(v)) for k, v in self.data.items()}
-        colour = {"holds": "#1b7837", "holds partly": "#b35806", "does not hold": "#b2182b"}
-        c = colour[self.data["verdict"]]
-        return (
-            f"<div style='border-left:4px solid {c};padding:4px 10px;margin:4px 0'>"
-            f"<div><b>Claim</b> ({d['source']}): <i>{d['claim']}</i></div>"
-            f"<div><b>Experiment</b>: {d['experiment']}</div>"
-            f"<div><b>Verdict</b>: <b style='color:{c}'>{d['verdict']}</b>. {d['numbers']}</div>"
-            "</div>"
-        )
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {
-            "text/plain": repr(self),
-            "text/html": self._repr_html_(),
-            CLAIM_MIMETYPE: json.loads(json.dumps(self.data)),
-        }
+    )
 
 
-def verdict(claim, experiment, verdict, numbers, notebook="", source="Hands-On ML") -> Verdict:
-    """Record a claim's verdict (display the result in a notebook cell)."""
-    return Verdict(claim, experiment, verdict, numbers, notebook=notebook, source=source)
+def ranks(values) -> np.ndarray:
+    """Place of each value, 1 for the smallest (ties in the order given)."""
+    return np.argsort(np.argsort(values)) + 1
 
 
-def collect_claims(folder=None) -> list[dict]:
-    """Every verdict recorded in the executed notebooks of ``folder`` (default: the checkout's
-    ``notebooks/``), in notebook order: a list of dicts with notebook, claim, source,
-    experiment, verdict and numbers. Notebooks not run yet contribute nothing."""
-    from pathlib import Path
-
-    from .config import project_root
-
-    if folder is None:
-        root = project_root()
-        if root is None:
-            return []
-        folder = root / "notebooks"
-    claims = []
-    for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        for cell in cells:
-            for output in cell.get("outputs", []):
-                data = output.get("data", {}).get(CLAIM_MIMETYPE)
-                if data:
-                    claims.append({**data, "notebook": data.get("notebook") or path.stem})
-    return claims
-
-
-def judge(rate: float, holds: float = 0.8, partly: float = 0.5) -> str:
-    """A verdict from a win rate: "holds" at ≥ 80 %, "holds partly" at ≥ 50 %, else not."""
-    return VERDICTS[0] if rate >= holds else VERDICTS[1] if rate >= partly else VERDICTS[2]
-
-
-def display_name(optimizer: Optimizer) -> str:
-    return DISPLAY_NAMES.get(optimizer.kind, optimizer.kind)
+def spearman(a, b) -> float:
+    """Spearman's rank correlation: the correlation of the two rankings."""
+    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])

@@ -346,3 +346,21 @@ def best(history, metric: str = "val_loss") -> float:
     if np.isnan(values).all():
         return float("nan")
     return float(np.nanmax(values) if "accuracy" in metric else np.nanmin(values))
+
+
+def best_epoch(history, metric: str = "val_loss") -> tuple[int, float]:
+    """The epoch (from 1) with the lowest value of a loss metric, and that value."""
+    losses = np.asarray(history.history[metric], dtype=float)
+    k = int(np.nanargmin(losses))
+    return k + 1, float(losses[k])
+
+
+def accuracy_at_best(history) -> float:
+    """The validation accuracy at the epoch of the lowest validation loss."""
+    return float(history.history["val_accuracy"][best_epoch(history)[0] - 1])
+
+
+def final_loss(history, metric: str = "loss") -> float:
+    """The last epoch's loss; inf for a run whose loss is no longer a finite number."""
+    value = float(history.history[metric][-1])
+    return value if np.isfinite(value) else np.inf
