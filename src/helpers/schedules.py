@@ -12,15 +12,18 @@ at ``optimizer.iterations``, the number of steps already taken, so step t + 1 us
 - performance scheduling: divide η by a factor when the validation loss stops improving
                (``keras.callbacks.ReduceLROnPlateau``)
 
-``learning_rate_finder`` trains with η growing exponentially over a few hundred steps and returns
-the loss against η (pick a rate somewhat lower than where the loss turns up).
+The formulas are NumPy only (the explorer and ``trajectories.run`` use them); the Keras classes
+``PowerDecay`` and ``OneCycle`` are made on first use, so that importing this module does not
+import Keras. ``learning_rate_finder`` (in ``helpers.lr_finder``, also reachable here) trains
+with η growing exponentially over a few hundred steps and returns the loss against η.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from . import config
 from .backend import keras as _keras
 
 
@@ -84,10 +87,11 @@ def evaluate(kind: str, t, **parameters) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# Keras
+# Keras: PowerDecay (a schedule) and OneCycle (a callback), classes made on first use
 
 
-def _power_decay_class():
+@functools.cache
+def _keras_classes() -> dict:
     keras = _keras()
 
     @keras.saving.register_keras_serializable(package="faster_optimizers")
@@ -112,17 +116,25 @@ def _power_decay_class():
                 "power": self.power,
             }
 
-    return PowerDecay
+    class OneCycle(keras.callbacks.Callback):
+        """A Keras callback that sets the learning rate of every batch by the 1cycle formula
+        (``one_cycle``); ``.rates`` lists the rates it set."""
 
+        def __init__(
+            self, total_steps, max_rate, start_rate=None, last_rate=None, last_fraction=0.1
+        ):
+            super().__init__()
+            self.cycle = (total_steps, max_rate, start_rate, last_rate, last_fraction)
+            self.step = 0
+            self.rates = []
 
-_CLASSES: dict = {}
+        def on_train_batch_begin(self, batch, logs=None):
+            rate = float(one_cycle(self.step, *self.cycle))
+            self.model.optimizer.learning_rate = rate
+            self.rates.append(rate)
+            self.step += 1
 
-
-def PowerDecay(initial_learning_rate, decay_steps, power=1.0):  # noqa: N802 - a class, made lazily
-    """Keras schedule for power scheduling, η0 / (1 + t/s)^c."""
-    if "PowerDecay" not in _CLASSES:
-        _CLASSES["PowerDecay"] = _power_decay_class()
-    return _CLASSES["PowerDecay"](initial_learning_rate, decay_steps, power)
+    return {"PowerDecay": PowerDecay, "OneCycle": OneCycle}
 
 
 def keras_schedule(kind: str, **parameters):
@@ -130,7 +142,7 @@ def keras_schedule(kind: str, **parameters):
     keras = _keras()
     schedules = keras.optimizers.schedules
     if kind == "power":
-        return PowerDecay(
+        return _keras_classes()["PowerDecay"](
             parameters["initial_learning_rate"], parameters["steps"], parameters.get("power", 1.0)
         )
     if kind == "exponential":
@@ -144,80 +156,11 @@ def keras_schedule(kind: str, **parameters):
     raise ValueError(f"no Keras schedule for {kind!r} (1cycle: use schedules.OneCycle)")
 
 
-def OneCycle(total_steps, max_rate, start_rate=None, last_rate=None, last_fraction=0.1):  # noqa: N802
-    """A Keras callback that sets the learning rate of every batch by the 1cycle formula."""
-    keras = _keras()
+def __getattr__(name: str):
+    if name in ("PowerDecay", "OneCycle"):
+        return _keras_classes()[name]
+    if name == "learning_rate_finder":
+        from .lr_finder import learning_rate_finder
 
-    class OneCycleCallback(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.step = 0
-            self.rates = []
-
-        def on_train_batch_begin(self, batch, logs=None):
-            rate = float(
-                one_cycle(self.step, total_steps, max_rate, start_rate, last_rate, last_fraction)
-            )
-            self.model.optimizer.learning_rate = rate
-            self.rates.append(rate)
-            self.step += 1
-
-    return OneCycleCallback()
-
-
-def learning_rate_finder(
-    optimizer="gd",
-    data=None,
-    min_rate: float = 1e-5,
-    max_rate: float = 10.0,
-    steps: int = 500,
-    seed: int = config.SEED,
-    batch_size: int = 32,
-):
-    """Train the book's MLP for ``steps`` batches with η growing exponentially from
-    ``min_rate`` to ``max_rate``; return (rates, losses), the loss of each batch.
-
-    As in the book: the loss first falls, then shoots up once η is too large; a good η is about
-    ten times lower than where it turns up. Training stops early if the loss becomes NaN.
-    """
-    from .training import build_model, keras_optimizer
-
-    keras = _keras()
-    if data is None:
-        from .data import course_data
-
-        train_pair, valid_pair, _ = course_data()
-        data = (train_pair, valid_pair)
-    (X_train, y_train), _ = data
-    factor = (max_rate / min_rate) ** (1 / steps)
-    rates, losses = [], []
-
-    class Exponential(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.previous_mean, self.seen = 0.0, 0
-
-        def on_train_batch_begin(self, batch, logs=None):
-            self.model.optimizer.learning_rate = min_rate * factor ** len(rates)
-
-        def on_train_batch_end(self, batch, logs=None):
-            rates.append(min_rate * factor ** len(rates))
-            # Keras reports the running mean over the epoch so far; undo it to get this
-            # batch's own loss: n·mean_n − (n − 1)·mean_(n−1).
-            mean = float(logs["loss"])
-            self.seen += 1
-            losses.append(self.seen * mean - (self.seen - 1) * self.previous_mean)
-            self.previous_mean = mean
-            if not np.isfinite(mean) or len(rates) >= steps:
-                self.model.stop_training = True
-
-    model = build_model(seed)
-    model.compile(
-        loss="sparse_categorical_crossentropy",
-        optimizer=keras_optimizer(optimizer, learning_rate=min_rate),
-    )
-    keras.utils.set_random_seed(seed)
-    epochs = int(np.ceil(steps * batch_size / len(X_train)))
-    model.fit(
-        X_train, y_train, epochs=epochs, batch_size=batch_size, callbacks=[Exponential()], verbose=0
-    )
-    return np.array(rates), np.array(losses)
+        return learning_rate_finder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
