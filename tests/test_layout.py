@@ -1,9 +1,14 @@
 """The package's shape: which module imports which, with no cycle (imports inside functions
-count too: a cycle hidden in a function is still a cycle)."""
+count too: a cycle hidden in a function is still a cycle), and a NumPy core that is tested
+without TensorFlow."""
 
 from __future__ import annotations
 
 import ast
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +100,24 @@ def test_the_cycle_finder_finds_cycles(edges, expected):
 if __name__ == "__main__":  # print the graph: python tests/test_layout.py
     for module, targets in sorted(graph().items()):
         print(f"{module:32} → {', '.join(sorted(t.removeprefix('helpers.') for t in targets))}")
+
+
+def test_the_numpy_tests_run_without_tensorflow(tmp_path):
+    """With TensorFlow made unimportable, the tests of the NumPy core still run and pass; only
+    those that take the ``keras`` fixture are skipped, saying why."""
+    hidden = tmp_path / "tensorflow"
+    hidden.mkdir()
+    (hidden / "__init__.py").write_text('raise ImportError("TensorFlow hidden by the test")\n')
+    tests = Path(__file__).parent
+    modules = ["test_optimizers.py", "test_schedules.py", "test_registry.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", *(str(tests / m) for m in modules)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        cwd=tests.parent,
+    )
+    last = result.stdout.strip().splitlines()[-1]
+    passed = int(re.search(r"(\d+) passed", last).group(1))
+    assert result.returncode == 0 and "failed" not in last and passed >= 60, result.stdout[-2000:]
+    assert "skipped" in last and "TensorFlow hidden by the test" in result.stdout

@@ -8,13 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers import backend, surfaces, trajectories
 from helpers import optimizers as O
+from helpers import surfaces, trajectories
 
-try:
-    keras = backend.keras()
-except ImportError as error:
-    pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}", allow_module_level=True)
+# The tests that compare with Keras take the ``keras`` fixture (tests/conftest.py): without
+# TensorFlow they are skipped and the NumPy-only tests here still run.
 
 # ---------------------------------------------------------------------------------------------
 # Equality with Keras, in float32.
@@ -81,7 +79,7 @@ SETTINGS = {
 WORST: dict[str, float] = {}  # reported by conftest.py at the end of the run
 
 
-def keras_path(optimizer, grad_fn, x0, steps):
+def keras_path(keras, optimizer, grad_fn, x0, steps):
     variable = keras.Variable(x0.copy(), dtype="float32")
     keras_opt = optimizer.to_keras()
     path = [x0.copy()]
@@ -104,13 +102,13 @@ def numpy_path(optimizer, grad_fn, x0, steps):
 
 
 @pytest.mark.parametrize("name", list(SETTINGS))
-def test_matches_keras_step_for_step(name):
+def test_matches_keras_step_for_step(name, keras):
     worst = 0.0
     for hyperparameters in SETTINGS[name]:
         for problem, (grad_fn, x0) in PROBLEMS.items():
             optimizer = O.get(name, **hyperparameters)
             ours = numpy_path(optimizer, grad_fn, x0, STEPS)
-            theirs = keras_path(optimizer, grad_fn, x0, STEPS)
+            theirs = keras_path(keras, optimizer, grad_fn, x0, STEPS)
             assert ours.dtype == np.float32
             moved = np.abs(theirs[-1] - theirs[0]).max()
             assert moved > 1e-3, f"{name} {hyperparameters} hardly moved on {problem}: a weak test"
@@ -122,7 +120,7 @@ def test_matches_keras_step_for_step(name):
     WORST[name] = worst
 
 
-def test_a_wrong_rule_would_be_caught():
+def test_a_wrong_rule_would_be_caught(keras):
     """The comparison is sharp enough to see a plausible mistake: Adam without ε̂'s placement."""
 
     class AdamEpsilonInside(O.Adam):
@@ -138,7 +136,7 @@ def test_a_wrong_rule_would_be_caught():
     grad_fn, x0 = PROBLEMS["coupled_quartic"]
     optimizer = AdamEpsilonInside(learning_rate=0.02, epsilon=0.1)
     error = np.abs(
-        numpy_path(optimizer, grad_fn, x0, STEPS) - keras_path(optimizer, grad_fn, x0, STEPS)
+        numpy_path(optimizer, grad_fn, x0, STEPS) - keras_path(keras, optimizer, grad_fn, x0, STEPS)
     )
     assert error.max() > 100 * TOLERANCE
 
@@ -151,7 +149,7 @@ KERAS_CLASSES = [O.SGD, O.Adagrad, O.RMSprop, O.Adam, O.Adamax, O.Nadam, O.AdamW
 
 
 @pytest.mark.parametrize("cls", KERAS_CLASSES, ids=lambda c: c.__name__)
-def test_arguments_and_defaults_are_keras(cls):
+def test_arguments_and_defaults_are_keras(cls, keras):
     keras_params = inspect.signature(getattr(keras.optimizers, cls.__name__).__init__).parameters
     ours = inspect.signature(cls).parameters
     keras_names = [n for n in keras_params if n in ours]
@@ -172,7 +170,7 @@ def test_get_knows_the_course_names():
 
 
 @pytest.mark.parametrize("name", O.NAMES)
-def test_to_keras_carries_every_hyperparameter(name):
+def test_to_keras_carries_every_hyperparameter(name, keras):
     optimizer = O.get(name, learning_rate=0.0123)
     config = optimizer.to_keras().get_config()
     for key, value in optimizer.hyperparameters.items():
@@ -256,7 +254,7 @@ def test_lookahead_nesterov_is_keras_nesterov_in_other_variables():
     assert np.abs(book.path - keras_form.path).max() > 1e-3  # the two paths are not the same
 
 
-def test_lookahead_nesterov_to_keras_follows_phi():
+def test_lookahead_nesterov_to_keras_follows_phi(keras):
     grad_fn, x0 = PROBLEMS["coupled_quartic"]
     book = O.NesterovLookahead(learning_rate=0.01, momentum=0.9)
     params, state = x0.copy(), book.init(x0)
@@ -264,7 +262,7 @@ def test_lookahead_nesterov_to_keras_follows_phi():
     for _ in range(STEPS):
         params, state = book.update(params, grad_fn(book.gradient_point(params, state)), state)
         phis.append(params + np.float32(0.9) * state["momentum"])
-    theirs = keras_path(book, grad_fn, x0, STEPS)
+    theirs = keras_path(keras, book, grad_fn, x0, STEPS)
     np.testing.assert_allclose(np.array(phis), theirs, atol=1e-5)
 
 

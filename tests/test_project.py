@@ -69,7 +69,8 @@ def _repository_tool():
 
 def test_the_repository_address_is_the_one_in_pyproject_everywhere():
     tool = _repository_tool()
-    assert tool.configured() == "faster-optimizers/faster-optimizers"
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    assert f"https://github.com/{tool.configured()}" == url  # read with TOML, not the regex
     assert tool.disagreements() == {}, "run `make repository` after changing pyproject.toml"
     for path in tool.files():
         if path.suffix == ".ipynb":  # every notebook has its badges and its setup cell

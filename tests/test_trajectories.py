@@ -151,8 +151,7 @@ def test_float32_runs_stay_float32():
 
 
 @pytest.mark.parametrize("name", ["nesterov", "rmsprop", "nadam"])
-def test_run_keras_follows_run_in_float32(name):
-    pytest.importorskip("tensorflow")
+def test_run_keras_follows_run_in_float32(name, keras):
     from helpers.trajectories import max_difference, run_keras
 
     optimizer = O.get(name, learning_rate=0.01)

@@ -427,8 +427,9 @@ shown = np.asarray(canvas.buffer_rgba()).copy()
 for message in ("initialized", "refresh", "draw"):  # the frontend asks for a full draw
     canvas._handle_message(canvas, {"type": message}, [])
 assert (np.asarray(canvas.buffer_rgba()) == shown).all(), "the paths are still drawn"
+before, sent = e.redraws["blit"] + e.redraws["full"], len(frames)
 e.controls["learning_rate"].value = 0.03
-assert e.redraws["full"] == 1 or e.redraws["blit"] > 0
+assert e.redraws["blit"] + e.redraws["full"] == before + 1 and len(frames) > sent, "drawn, sent"
 assert plt.get_fignums() == []
 print("ok")
 """
