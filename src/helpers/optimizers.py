@@ -56,7 +56,7 @@ def _iterations_like(state: State, like: np.ndarray) -> np.ndarray:
     return t.reshape(t.shape + (1,) * (np.ndim(like) - t.ndim))
 
 
-def _f(value, dtype):
+def _cast(value, dtype):
     """A hyperparameter cast to the parameters' dtype, as Keras's ``ops.cast`` does."""
     return np.asarray(value, dtype=dtype)
 
@@ -125,8 +125,8 @@ class Optimizer:
         """Keras's decoupled weight decay, applied before every step: θ ← θ − θ·λ·η."""
         if self.weight_decay is None:
             return params
-        lr = _f(self.learning_rate, params.dtype)
-        return params - params * _f(self.weight_decay, params.dtype) * lr
+        lr = _cast(self.learning_rate, params.dtype)
+        return params - params * _cast(self.weight_decay, params.dtype) * lr
 
     def _step_number(self, state: State, dtype) -> np.ndarray:
         return np.asarray(state["iterations"] + 1, dtype=dtype)
@@ -175,11 +175,11 @@ class SGD(Optimizer):
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
-        lr = _f(self.learning_rate, dtype)
+        lr = _cast(self.learning_rate, dtype)
         new = {"iterations": state["iterations"] + 1}
         if "momentum" not in state:
             return params - grads * lr, new
-        beta = _f(self.momentum, dtype)
+        beta = _cast(self.momentum, dtype)
         m = state["momentum"] * beta - grads * lr
         new["momentum"] = m
         if self.nesterov:
@@ -211,11 +211,13 @@ class NesterovLookahead(Optimizer):
         return {"iterations": 0, "momentum": np.zeros_like(params)}
 
     def gradient_point(self, params, state):
-        return params + _f(self.momentum, params.dtype) * state["momentum"]
+        return params + _cast(self.momentum, params.dtype) * state["momentum"]
 
     def update(self, params, grads, state):
         dtype = params.dtype
-        m = state["momentum"] * _f(self.momentum, dtype) - grads * _f(self.learning_rate, dtype)
+        m = state["momentum"] * _cast(self.momentum, dtype) - grads * _cast(
+            self.learning_rate, dtype
+        )
         return params + m, {"iterations": state["iterations"] + 1, "momentum": m}
 
     def to_keras(self):
@@ -256,7 +258,9 @@ class Adagrad(Optimizer):
         dtype = params.dtype
         params = self._decay(params)
         acc = state["accumulator"] + grads * grads
-        step = (_f(self.learning_rate, dtype) * grads) / np.sqrt(acc + _f(self.epsilon, dtype))
+        step = (_cast(self.learning_rate, dtype) * grads) / np.sqrt(
+            acc + _cast(self.epsilon, dtype)
+        )
         return params - step, {"iterations": state["iterations"] + 1, "accumulator": acc}
 
     def effective_step(self, state):
@@ -298,9 +302,9 @@ class RMSprop(Optimizer):
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
-        rho = _f(self.rho, dtype)
-        one_minus_rho = _f(1 - np.asarray(self.rho), dtype)
-        eps = _f(self.epsilon, dtype)
+        rho = _cast(self.rho, dtype)
+        one_minus_rho = _cast(1 - np.asarray(self.rho), dtype)
+        eps = _cast(self.epsilon, dtype)
         new = {"iterations": state["iterations"] + 1}
         v = rho * state["velocity"] + one_minus_rho * (grads * grads)
         new["velocity"] = v
@@ -310,9 +314,9 @@ class RMSprop(Optimizer):
             denominator = v - avg * avg + eps
         else:
             denominator = v + eps
-        increment = (_f(self.learning_rate, dtype) * grads) / np.sqrt(denominator)
+        increment = (_cast(self.learning_rate, dtype) * grads) / np.sqrt(denominator)
         if "momentum" in state:
-            mom = _f(self.momentum, dtype) * state["momentum"] + increment
+            mom = _cast(self.momentum, dtype) * state["momentum"] + increment
             new["momentum"] = mom
             return params - mom, new
         return params - increment, new
@@ -346,23 +350,25 @@ class _AdamRule:
 
     def _alpha(self, step, dtype):
         """Keras's step size with both bias corrections folded in: η √(1 − β2ᵗ) / (1 − β1ᵗ)."""
-        beta_1_power = np.power(_f(self.beta_1, dtype), step)
-        beta_2_power = np.power(_f(self.beta_2, dtype), step)
-        return _f(self.learning_rate, dtype) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        beta_1_power = np.power(_cast(self.beta_1, dtype), step)
+        beta_2_power = np.power(_cast(self.beta_2, dtype), step)
+        return _cast(self.learning_rate, dtype) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
         alpha = self._alpha(self._step_number(state, dtype), dtype)
-        m = state["momentum"] + (grads - state["momentum"]) * _f(1 - np.asarray(self.beta_1), dtype)
-        v = state["velocity"] + (grads * grads - state["velocity"]) * _f(
+        m = state["momentum"] + (grads - state["momentum"]) * _cast(
+            1 - np.asarray(self.beta_1), dtype
+        )
+        v = state["velocity"] + (grads * grads - state["velocity"]) * _cast(
             1 - np.asarray(self.beta_2), dtype
         )
         new = {"iterations": state["iterations"] + 1, "momentum": m, "velocity": v}
         if self.amsgrad:
             v = np.maximum(state["velocity_hat"], v)
             new["velocity_hat"] = v
-        return params - (m * alpha) / (np.sqrt(v) + _f(self.epsilon, dtype)), new
+        return params - (m * alpha) / (np.sqrt(v) + _cast(self.epsilon, dtype)), new
 
     def effective_step(self, state):
         v = state["velocity_hat"] if self.amsgrad else state["velocity"]
@@ -441,11 +447,13 @@ class Adamax(Optimizer):
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
-        beta_1_power = np.power(_f(self.beta_1, dtype), self._step_number(state, dtype))
-        m = state["momentum"] + (grads - state["momentum"]) * _f(1 - np.asarray(self.beta_1), dtype)
-        u = np.maximum(_f(self.beta_2, dtype) * state["norm"], np.abs(grads))
-        step = (_f(self.learning_rate, dtype) * m) / (
-            (1 - beta_1_power) * (u + _f(self.epsilon, dtype))
+        beta_1_power = np.power(_cast(self.beta_1, dtype), self._step_number(state, dtype))
+        m = state["momentum"] + (grads - state["momentum"]) * _cast(
+            1 - np.asarray(self.beta_1), dtype
+        )
+        u = np.maximum(_cast(self.beta_2, dtype) * state["norm"], np.abs(grads))
+        step = (_cast(self.learning_rate, dtype) * m) / (
+            (1 - beta_1_power) * (u + _cast(self.epsilon, dtype))
         )
         return params - step, {"iterations": state["iterations"] + 1, "momentum": m, "norm": u}
 
@@ -496,22 +504,26 @@ class Nadam(Optimizer):
         dtype = params.dtype
         params = self._decay(params)
         t = self._step_number(state, dtype)
-        decay = _f(0.96, dtype)
-        beta_1 = _f(self.beta_1, dtype)
-        beta_2 = _f(self.beta_2, dtype)
+        decay = _cast(0.96, dtype)
+        beta_1 = _cast(self.beta_1, dtype)
+        beta_2 = _cast(self.beta_2, dtype)
         warm_up = 1.0 - 0.5 * np.power(decay, t)  # μₜ = β1·warm_up, in Keras's order below
         u_product_t = state["u_product"] * beta_1 * warm_up
         u_t = beta_1 * warm_up
         u_t_1 = beta_1 * (1.0 - 0.5 * np.power(decay, t + 1))
         u_product_t_1 = u_product_t * u_t_1
         beta_2_power = np.power(beta_2, t)
-        m = state["momentum"] + (grads - state["momentum"]) * _f(1 - np.asarray(self.beta_1), dtype)
-        v = state["velocity"] + (grads * grads - state["velocity"]) * _f(
+        m = state["momentum"] + (grads - state["momentum"]) * _cast(
+            1 - np.asarray(self.beta_1), dtype
+        )
+        v = state["velocity"] + (grads * grads - state["velocity"]) * _cast(
             1 - np.asarray(self.beta_2), dtype
         )
         m_hat = (u_t_1 * m) / (1 - u_product_t_1) + ((1 - u_t) * grads) / (1 - u_product_t)
         v_hat = v / (1 - beta_2_power)
-        step = (m_hat * _f(self.learning_rate, dtype)) / (np.sqrt(v_hat) + _f(self.epsilon, dtype))
+        step = (m_hat * _cast(self.learning_rate, dtype)) / (
+            np.sqrt(v_hat) + _cast(self.epsilon, dtype)
+        )
         new = {
             "iterations": state["iterations"] + 1,
             "momentum": m,
