@@ -579,7 +579,7 @@ def test_a_failing_schedule_update_gives_a_message_not_an_exception(monkeypatch)
     def broken(*args, **kwargs):
         raise FloatingPointError("overflow in the schedule")
 
-    monkeypatch.setattr(widgets, "_evaluate_schedule", broken)
+    monkeypatch.setattr(widgets.rate_explorer, "_evaluate_schedule", broken)
     e.controls["rate"].value = 0.5  # must not raise
     assert "FloatingPointError: overflow in the schedule" in html.unescape(e.message.value)
     assert e.to_png() == before
