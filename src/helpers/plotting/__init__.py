@@ -1,0 +1,61 @@
+"""Figures for the course, in one style: cost surfaces with paths, losses, images, curves.
+
+Every drawing function returns the artists it made, so that the live explorer
+(``helpers.widgets``) can move them in place instead of drawing the figure again.
+
+Colours: one per optimizer across the course (``COLORS``, kept in ``helpers.registry``), from
+Petroff's accessible 10-colour sequence (designed and tested for colour-vision deficiencies),
+with near-black for plain gradient descent; each optimizer also has its own marker, so that
+paths stay apart in grey print.
+
+The package's modules, one job each: ``style`` (rcParams, colours, log-axis limits), ``paths``
+(surfaces and paths), ``curves`` (losses, images, training curves), ``states`` (the optimizer's
+internal state) and ``stability`` (drawing stability maps; they are computed by
+``helpers.stability``). Every name is also here, as ``plotting.draw_path`` and so on.
+"""
+
+from ..registry import COLORS, MARKERS
+from ..stability import GAP_FLOOR, StabilityMap, compute_stability_map
+from .curves import (
+    draw_loss,
+    learning_curves,
+    limit_loss_axis,
+    loss_values,
+    run_colors,
+    show_images,
+)
+from .paths import PathArtists, contour_levels, draw_path, draw_surface, plot_paths, visible_path
+from .stability import DISPLAY, stability_map
+from .states import bias_corrections, state_panel, state_series
+from .style import MAX_DECADE, STYLE, SURFACE_CMAP, color, decade_limits, use_style
+
+__all__ = [
+    "COLORS",
+    "DISPLAY",
+    "GAP_FLOOR",
+    "MARKERS",
+    "MAX_DECADE",
+    "STYLE",
+    "SURFACE_CMAP",
+    "PathArtists",
+    "StabilityMap",
+    "bias_corrections",
+    "color",
+    "compute_stability_map",
+    "contour_levels",
+    "decade_limits",
+    "draw_loss",
+    "draw_path",
+    "draw_surface",
+    "learning_curves",
+    "limit_loss_axis",
+    "loss_values",
+    "plot_paths",
+    "run_colors",
+    "show_images",
+    "stability_map",
+    "state_panel",
+    "state_series",
+    "use_style",
+    "visible_path",
+]
