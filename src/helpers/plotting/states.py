@@ -27,7 +27,7 @@ def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
             g = np.abs(result.grads)
             g = np.vstack([np.full((1, 2), np.nan), g])
             return "gradient size |∂J/∂θᵢ|", {"θ1": g[:, 0], "θ2": g[:, 1]}
-        if kind in ("momentum", "nesterov", "nesterov_lookahead"):
+        if registry.family(kind) == "sgd":  # the momentum methods
             m = np.abs(result.states["momentum"])
             return "momentum size |mᵢ|", {"θ1": m[:, 0], "θ2": m[:, 1]}
         step = np.asarray(result.optimizer.effective_step(result.states))
@@ -69,7 +69,7 @@ def state_panel(result: Trajectory, axes=None):
     ):
         if key in states:
             rows.append((title, {"θ1": states[key][:, 0], "θ2": states[key][:, 1]}, "log"))
-    if kind not in ("gd", "momentum", "nesterov", "nesterov_lookahead"):
+    if registry.family(kind) != "sgd":
         rows.append((*state_series(result), "log"))
     if hasattr(result.optimizer, "beta_2") and kind != "adamax":
         rows.append(
