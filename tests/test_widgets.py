@@ -630,3 +630,21 @@ def test_schedule_moves_redraw_in_place():
         e.controls["decay_steps"].value = float(s)
     assert plt.get_fignums() == figures and e.redraws["full"] - full <= 8
     assert e.redraws["blit"] >= 50
+
+
+def test_the_schedule_explorer_keeps_its_axes_by_the_explorer_rule():
+    """One axis-limit rule for both explorers: a step axis of round width kept while the run
+    fills more than a quarter of it, log axes that only grow while the same thing is shown."""
+    e = widgets.schedule_explorer("power")
+    assert e.ax_rate.get_xlim() == e.ax_loss.get_xlim() == (0, 400)
+    e.controls["steps"].value = 300  # fills more than a quarter of 400: kept
+    assert e.ax_rate.get_xlim() == e.ax_loss.get_xlim() == (0, 400)
+    e.controls["steps"].value = 1000
+    assert e.ax_rate.get_xlim() == (0, 1000)
+    e.controls["steps"].value = 90  # less than a quarter: a round width that holds it
+    assert e.ax_rate.get_xlim() == e.ax_loss.get_xlim() == (0, 100)
+    low, high = e.ax_rate.get_ylim()
+    e.controls["learning_rate"].value = 1e-4  # a lower η0: the rate axis grows down
+    assert e.ax_rate.get_ylim()[0] < low and e.ax_rate.get_ylim()[1] == high
+    e.controls["learning_rate"].value = e.initial["learning_rate"]  # back: it stays
+    assert e.ax_rate.get_ylim()[0] < low

@@ -42,9 +42,8 @@ from .controls import (
     PointControl,
     suggested_learning_rate,
 )
-from .live_figure import LiveFigure
+from .live_figure import LIMIT_SLACK, LiveFigure
 from .path_explorer import (
-    LIMIT_SLACK,
     MAX_START,
     MAX_STEPS,
     BadValue,

@@ -8,6 +8,7 @@ import contextlib
 import html
 import io
 import itertools
+import math
 
 import ipywidgets as W
 import matplotlib as mpl
@@ -15,6 +16,28 @@ import numpy as np
 from matplotlib.figure import Figure
 
 _FIGURE_NUMBERS = itertools.count(1)  # ipympl's figure labels: Figure 1, Figure 2, …
+LIMIT_SLACK = 3  # decades a log axis may show beyond what new runs need, to stay still
+
+
+def _steady(current: tuple, needed: tuple, slack: float) -> tuple:
+    """Log-axis limits: ``current`` grown to hold ``needed``, or ``needed`` itself when that
+    would leave more than ``slack`` decades unused."""
+    low, high = min(current[0], needed[0]), max(current[1], needed[1])
+    unused = math.log10(high) - math.log10(low) - (math.log10(needed[1]) - math.log10(needed[0]))
+    return (low, high) if unused <= slack + 1e-9 else needed
+
+
+def _steps_axis(current: tuple, steps: int) -> tuple:
+    """A step axis (0, width): ``current`` while the run fills more than a quarter of it, else
+    a round width that holds it."""
+    width = current[1]
+    return current if width / 4 < steps <= width else (0, _round_up(steps))
+
+
+def _round_up(steps: int) -> int:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ steps (an axis length)."""
+    scale = 10 ** max(0, math.floor(math.log10(max(steps, 1))))
+    return next(int(m * scale) for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * scale >= steps)
 
 
 class LiveFigure:
@@ -128,25 +151,33 @@ class LiveFigure:
         with open(path, "wb") as f:
             f.write(self.to_png())
 
-    def _set_limits(self, limits: list, context=None) -> None:
-        """Apply [(axes, (xmin, xmax), (ymin, ymax)), …]; a change means a full redraw.
+    _limits = None  # [((0, steps), (low, high)) for each axes], as last set
+    _limits_context = None
 
-        While ``context`` stays the same (say, the same surface and number of steps), the y
-        ranges only grow, so that moving a slider back and forth rarely redraws everything.
-        """
-        previous = getattr(self, "_live_limits", None)
-        if previous is not None and context == getattr(self, "_live_context", None):
-            limits = [
-                (ax, x, (min(y[0], old[1][0]), max(y[1], old[1][1])))
-                for (ax, x, y), old in zip(limits, previous)
+    def _set_limits(self, needed: list, context: tuple, view_length: int = 1) -> None:
+        """Set [(axes, steps, (low, high)), …]: x from step 0, y on a log scale, each changing
+        as little as possible so that the background rarely has to be drawn again (a change
+        means a full redraw).
+
+        While ``context`` (what is shown) stays the same, y ranges only grow; while only its
+        first ``view_length`` items (the view: say, the surface) stay, they are kept if at
+        most ``LIMIT_SLACK`` decades wider than needed and fitted afresh otherwise. The x range
+        is a round number of steps, kept while the run fills more than a quarter of it. A new
+        view (or ``_limits = None``) starts afresh, at (0, steps)."""
+        new = [((0, steps), y) for _, steps, y in needed]
+        previous = self._limits_context or ()
+        if self._limits is not None and context[:view_length] == previous[:view_length]:
+            slack = math.inf if context == previous else LIMIT_SLACK
+            new = [
+                (_steps_axis(old_x, steps), _steady(old_y, y, slack))
+                for (old_x, old_y), (_, steps, y) in zip(self._limits, needed)
             ]
-        self._live_context = context
-        key = [(x, y) for _, x, y in limits]
-        if key != previous:
-            for ax, x, y in limits:
+        self._limits_context = context
+        if new != self._limits:
+            for (ax, _, _), (x, y) in zip(needed, new):
                 ax.set_xlim(*x)
                 ax.set_ylim(*y)
-            self._live_limits = key
+            self._limits = new
             self._background = None
 
     def _message(self, error: Exception) -> str:

@@ -33,23 +33,6 @@ MAX_STEPS = 10_000  # more would not stay live
 MAX_START = 1e6  # farther starts overflow the surfaces' losses and say nothing more
 
 
-LIMIT_SLACK = 3  # decades a log axis may show beyond what new runs need, to stay still
-
-
-def _steady(current: tuple, needed: tuple, slack: float) -> tuple:
-    """Log-axis limits: ``current`` grown to hold ``needed``, or ``needed`` itself when that
-    would leave more than ``slack`` decades unused."""
-    low, high = min(current[0], needed[0]), max(current[1], needed[1])
-    unused = math.log10(high) - math.log10(low) - (math.log10(needed[1]) - math.log10(needed[0]))
-    return (low, high) if unused <= slack + 1e-9 else needed
-
-
-def _round_up(steps: int) -> int:
-    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ steps (an axis length)."""
-    scale = 10 ** max(0, math.floor(math.log10(max(steps, 1))))
-    return next(int(m * scale) for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * scale >= steps)
-
-
 class Explorer(LiveFigure, W.VBox):
     """The live explorer widget (see the module's docstring); make one with ``explorer``."""
 
@@ -408,15 +391,10 @@ class Explorer(LiveFigure, W.VBox):
             self._background = None
         self._check_limits(shown)
 
-    _limits_context = None
-
     def _check_limits(self, shown):
-        """Axis limits that change as little as possible, so that the background rarely has to
-        be drawn again. On the log axes, whole decades that only grow while a slider moves;
-        when the start or the compared optimizers change, they are kept if they are at most
-        ``LIMIT_SLACK`` decades wider than the new runs need, and fitted afresh otherwise. On
-        the step axes, a round number of steps, kept while the run fills more than a quarter
-        of it. A new surface and a reset start afresh: each surface's first picture again."""
+        """The loss and state axes' limits (see ``LiveFigure._set_limits``): the view is the
+        surface, and what is shown also counts the start and the compared optimizers. A new
+        surface and a reset start afresh: each surface's first picture again."""
         steps = self.result.steps
         gaps = np.concatenate([plotting.loss_values(r) for r in shown.values()])
         with np.errstate(invalid="ignore"):
@@ -427,29 +405,14 @@ class Explorer(LiveFigure, W.VBox):
         high = 10.0 ** min(
             math.ceil(math.log10(max(start_gap * 1e3, low * 10))), plotting.MAX_DECADE
         )
-        limits = [(0, steps), (low, high)]
+        needed = [(self.ax_loss, steps, (low, high))]
         if self.ax_state is not None:
             values = np.concatenate([line.get_ydata() for line in self._state_lines])
-            limits.append(plotting.decade_limits(values, floor=1e-12, pad=0.0))
+            needed.append(
+                (self.ax_state, steps, plotting.decade_limits(values, floor=1e-12, pad=0.0))
+            )
         context = (self._surface.name, self._surface.title, tuple(self.result.path[0]))
-        context += tuple(shown)
-        if self._limits is not None and context[:2] == (self._limits_context or ())[:2]:
-            width = self._limits[0][1]
-            if not width / 4 < steps <= width:
-                width = _round_up(steps)
-            slack = math.inf if context == self._limits_context else LIMIT_SLACK
-            limits = [(0, width)] + [
-                _steady(a, b, slack) for a, b in zip(self._limits[1:], limits[1:])
-            ]
-        self._limits_context = context
-        if limits != self._limits:
-            self.ax_loss.set_xlim(*limits[0])
-            self.ax_loss.set_ylim(*limits[1])
-            if self.ax_state is not None:
-                self.ax_state.set_xlim(*limits[0])
-                self.ax_state.set_ylim(*limits[2])
-            self._limits = limits
-            self._background = None
+        self._set_limits(needed, context + tuple(shown), view_length=2)
 
     def _animated(self):
         for artists in self._paths.values():

@@ -256,25 +256,17 @@ class ScheduleExplorer(LiveFigure, W.VBox):
         self._flat_line.set_data(t, np.full(steps, c["learning_rate"]))
         gaps = np.concatenate([plotting.loss_values(r) for r in self._runs.values()])
         start_gap = plotting.loss_values(self._runs["constant"])[0]
+        rates = np.append(self.rates, c["learning_rate"])
+        loss = (
+            plotting.decade_limits(gaps, floor=1e-12)[0],
+            10.0 ** math.ceil(math.log10(start_gap * 1e3)),
+        )
         self._set_limits(
             [
-                (
-                    self.ax_rate,
-                    (0, steps),
-                    plotting.decade_limits(
-                        np.append(self.rates, c["learning_rate"]), floor=1e-12, pad=0.0
-                    ),
-                ),
-                (
-                    self.ax_loss,
-                    (0, steps),
-                    (
-                        plotting.decade_limits(gaps, floor=1e-12)[0],
-                        10.0 ** math.ceil(math.log10(start_gap * 1e3)),
-                    ),
-                ),
+                (self.ax_rate, steps, plotting.decade_limits(rates, floor=1e-12, pad=0.0)),
+                (self.ax_loss, steps, loss),
             ],
-            context=(c["schedule"], steps, self._surface.name, c["optimizer"]),
+            context=(self._surface.name, c["schedule"], c["optimizer"]),
         )
         self._render()
         self.readout.value = "<br>".join(html.escape(line) for line in self.summary().splitlines())
