@@ -61,6 +61,18 @@ def _cast(value, dtype):
     return np.asarray(value, dtype=dtype)
 
 
+def _average(average, value, beta, dtype):
+    """A decaying average's step, in Keras's form: a + (x − a)(1 − β) = βa + (1 − β)x."""
+    return average + (value - average) * _cast(1 - np.asarray(beta), dtype)
+
+
+def _check_adam_family(optimizer) -> None:
+    """The Adam family's hyperparameters: β1 and β2 in [0, 1), ε > 0."""
+    _check("beta_1", optimizer.beta_1, 0.0, 1.0)
+    _check("beta_2", optimizer.beta_2, 0.0, 1.0)
+    _check("epsilon", optimizer.epsilon, 0.0, low_open=True)
+
+
 @dataclass(frozen=True)
 class Optimizer:
     """What every optimizer here shares: validation, ``replace``, labels and ``to_keras``."""
@@ -334,9 +346,7 @@ class _AdamRule:
 
     def __post_init__(self):
         super().__post_init__()
-        _check("beta_1", self.beta_1, 0.0, 1.0)
-        _check("beta_2", self.beta_2, 0.0, 1.0)
-        _check("epsilon", self.epsilon, 0.0, low_open=True)
+        _check_adam_family(self)
 
     def init(self, params):
         state = {
@@ -358,12 +368,8 @@ class _AdamRule:
         dtype = params.dtype
         params = self._decay(params)
         alpha = self._alpha(self._step_number(state, dtype), dtype)
-        m = state["momentum"] + (grads - state["momentum"]) * _cast(
-            1 - np.asarray(self.beta_1), dtype
-        )
-        v = state["velocity"] + (grads * grads - state["velocity"]) * _cast(
-            1 - np.asarray(self.beta_2), dtype
-        )
+        m = _average(state["momentum"], grads, self.beta_1, dtype)
+        v = _average(state["velocity"], grads * grads, self.beta_2, dtype)
         new = {"iterations": state["iterations"] + 1, "momentum": m, "velocity": v}
         if self.amsgrad:
             v = np.maximum(state["velocity_hat"], v)
@@ -437,9 +443,7 @@ class Adamax(Optimizer):
 
     def __post_init__(self):
         super().__post_init__()
-        _check("beta_1", self.beta_1, 0.0, 1.0)
-        _check("beta_2", self.beta_2, 0.0, 1.0)
-        _check("epsilon", self.epsilon, 0.0, low_open=True)
+        _check_adam_family(self)
 
     def init(self, params):
         return {"iterations": 0, "momentum": np.zeros_like(params), "norm": np.zeros_like(params)}
@@ -448,9 +452,7 @@ class Adamax(Optimizer):
         dtype = params.dtype
         params = self._decay(params)
         beta_1_power = np.power(_cast(self.beta_1, dtype), self._step_number(state, dtype))
-        m = state["momentum"] + (grads - state["momentum"]) * _cast(
-            1 - np.asarray(self.beta_1), dtype
-        )
+        m = _average(state["momentum"], grads, self.beta_1, dtype)
         u = np.maximum(_cast(self.beta_2, dtype) * state["norm"], np.abs(grads))
         step = (_cast(self.learning_rate, dtype) * m) / (
             (1 - beta_1_power) * (u + _cast(self.epsilon, dtype))
@@ -488,9 +490,7 @@ class Nadam(Optimizer):
 
     def __post_init__(self):
         super().__post_init__()
-        _check("beta_1", self.beta_1, 0.0, 1.0)
-        _check("beta_2", self.beta_2, 0.0, 1.0)
-        _check("epsilon", self.epsilon, 0.0, low_open=True)
+        _check_adam_family(self)
 
     def init(self, params):
         return {
@@ -513,12 +513,8 @@ class Nadam(Optimizer):
         u_t_1 = beta_1 * (1.0 - 0.5 * np.power(decay, t + 1))
         u_product_t_1 = u_product_t * u_t_1
         beta_2_power = np.power(beta_2, t)
-        m = state["momentum"] + (grads - state["momentum"]) * _cast(
-            1 - np.asarray(self.beta_1), dtype
-        )
-        v = state["velocity"] + (grads * grads - state["velocity"]) * _cast(
-            1 - np.asarray(self.beta_2), dtype
-        )
+        m = _average(state["momentum"], grads, self.beta_1, dtype)
+        v = _average(state["velocity"], grads * grads, self.beta_2, dtype)
         m_hat = (u_t_1 * m) / (1 - u_product_t_1) + ((1 - u_t) * grads) / (1 - u_product_t)
         v_hat = v / (1 - beta_2_power)
         step = (m_hat * _cast(self.learning_rate, dtype)) / (
