@@ -28,6 +28,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from . import portable
+
 State = dict
 
 # Book symbols for the Keras argument names, used in labels and error messages.
@@ -68,6 +70,12 @@ def _iterations_like(state: State, like: np.ndarray) -> np.ndarray:
 def _f(value, dtype):
     """A hyperparameter cast to the parameters' dtype, as Keras's ``ops.cast`` does."""
     return np.asarray(value, dtype=dtype)
+
+
+def _power(base, step, dtype):
+    """``base`` (cast to dtype, as Keras does) to the power ``step``, computed the same on every
+    CPU (``helpers.portable.power``; ``np.power`` rounds differently on AVX2 and AVX-512)."""
+    return portable.power(_f(base, dtype), step).astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -355,8 +363,8 @@ class _AdamRule:
 
     def _alpha(self, step, dtype):
         """Keras's step size with both bias corrections folded in: η √(1 − β2ᵗ) / (1 − β1ᵗ)."""
-        beta_1_power = np.power(_f(self.beta_1, dtype), step)
-        beta_2_power = np.power(_f(self.beta_2, dtype), step)
+        beta_1_power = _power(self.beta_1, step, dtype)
+        beta_2_power = _power(self.beta_2, step, dtype)
         return _f(self.learning_rate, dtype) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
     def update(self, params, grads, state):
@@ -450,7 +458,7 @@ class Adamax(Optimizer):
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
-        beta_1_power = np.power(_f(self.beta_1, dtype), self._step_number(state, dtype))
+        beta_1_power = _power(self.beta_1, self._step_number(state, dtype), dtype)
         m = state["momentum"] + (grads - state["momentum"]) * _f(1 - np.asarray(self.beta_1), dtype)
         u = np.maximum(_f(self.beta_2, dtype) * state["norm"], np.abs(grads))
         step = (_f(self.learning_rate, dtype) * m) / (
@@ -459,7 +467,7 @@ class Adamax(Optimizer):
         return params - step, {"iterations": state["iterations"] + 1, "momentum": m, "norm": u}
 
     def effective_step(self, state):
-        beta_1_power = np.power(self.beta_1, _iterations_like(state, state["norm"]))
+        beta_1_power = portable.power(self.beta_1, _iterations_like(state, state["norm"]))
         with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
             step = self.learning_rate / ((1 - beta_1_power) * (state["norm"] + self.epsilon))
         return np.where(beta_1_power == 1, np.nan, step)
@@ -508,11 +516,11 @@ class Nadam(Optimizer):
         decay = _f(0.96, dtype)
         beta_1 = _f(self.beta_1, dtype)
         beta_2 = _f(self.beta_2, dtype)
-        u_product_t = state["u_product"] * _f(self.beta_1, dtype) * (1.0 - 0.5 * np.power(decay, t))
-        u_t = beta_1 * (1.0 - 0.5 * np.power(decay, t))
-        u_t_1 = beta_1 * (1.0 - 0.5 * np.power(decay, t + 1))
+        u_t = beta_1 * (1.0 - 0.5 * _power(decay, t, dtype))
+        u_product_t = state["u_product"] * u_t
+        u_t_1 = beta_1 * (1.0 - 0.5 * _power(decay, t + 1, dtype))
         u_product_t_1 = u_product_t * u_t_1
-        beta_2_power = np.power(beta_2, t)
+        beta_2_power = _power(beta_2, t, dtype)
         m = state["momentum"] + (grads - state["momentum"]) * _f(1 - np.asarray(self.beta_1), dtype)
         v = state["velocity"] + (grads * grads - state["velocity"]) * _f(
             1 - np.asarray(self.beta_2), dtype
@@ -531,7 +539,7 @@ class Nadam(Optimizer):
     def effective_step(self, state):
         t = _iterations_like(state, state["velocity"])
         with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
-            v_hat = state["velocity"] / (1 - np.power(self.beta_2, t))
+            v_hat = state["velocity"] / (1 - portable.power(self.beta_2, t))
             return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
 
 

@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 from . import optimizers as O
 from . import plotting as P
 from . import surfaces as S
+from .portable import show
 from .trajectories import Trajectory, run
 
 _FIGURE_NUMBERS = itertools.count(1)  # ipympl's figure labels: Figure 1, Figure 2, …
@@ -970,9 +971,9 @@ def describe(result: Trajectory, tolerance: float, parts: bool = False):
         with np.errstate(over="ignore"):  # a bounded surface lets a point fly far, undiverged
             distance = float(result.surface.distance_to_minimum(result.final_point))
         k = result.steps_to(tolerance)
-        facts = (
-            f"{max(gap, 0):.3g}",
-            f"{distance:.3g}",
+        facts = (  # a converged run prints "< 1e-12", not rounding digits that vary by CPU
+            show(max(gap, 0), ".3g"),
+            show(distance, ".3g"),
             "not reached" if k is None else str(k),
             "no",
         )
