@@ -144,6 +144,7 @@ def notebook6_command(root: Path, jupyter: Path):
             "--NotebookApp.port_retries=0",
             f"--NotebookApp.token={token}",
             f"--NotebookApp.notebook_dir={root}",
+            "--NotebookApp.show_banner=False",  # its notice about Notebook 7, over the page
             *AS_ROOT,
         ]
 
