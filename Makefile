@@ -13,7 +13,7 @@ help:
 	@echo "make lab    create .venv, fetch Fashion-MNIST, open JupyterLab on notebooks/"
 	@echo "make test   create .venv, fetch Fashion-MNIST, run unit tests and nbval (quick mode)"
 	@echo "make demo NB=01_momentum  one notebook as a page (Voila) on http://127.0.0.1:8866"
-	@echo "make test-browser  only the real-browser test (JupyterLab and Voila in Chromium)"
+	@echo "make test-browser  only the real-browser tests (JupyterLab, Voila, classic Notebook with ipywidgets 7, in Chromium)"
 	@echo "make screenshots  the browser test, saving its screenshots into docs/"
 	@echo "make html   every executed notebook as HTML, with an index, in site/"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
@@ -54,7 +54,8 @@ test: data
 test-browser: data
 	$(PY) -m pytest tests/browser
 
-# The README's pictures of the explorer in JupyterLab and in Voila, taken by the browser test.
+# The README's pictures of the explorer in JupyterLab, in Voila and in the classic Notebook with
+# ipywidgets 7, taken by the browser tests.
 screenshots: data
 	FASTER_OPTIMIZERS_SCREENSHOTS=docs $(PY) -m pytest tests/browser
 

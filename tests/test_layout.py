@@ -77,7 +77,8 @@ def cycle(edges: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_helpers_import_each_other_without_a_cycle():
     edges = graph()
-    assert len(edges) > 10 and edges["helpers.optimizers"] == {"helpers.registry"}
+    assert len(edges) > 10
+    assert edges["helpers.optimizers"] <= {"helpers.registry", "helpers.portable"}  # leaves only
     assert cycle(edges) is None, " → ".join(cycle(edges))
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import portable
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 from .surfaces import get as get_surface
@@ -171,7 +172,7 @@ def tuned(
     surface's start points. A run that never gets there costs ``steps``, a divergence twice
     that; among equal costs the lowest mean final loss wins. Every combination runs at once."""
     surface = get_surface(surface)
-    rates = np.logspace(-4, 0.5, 46) if learning_rates is None else np.asarray(learning_rates)
+    rates = portable.logspace(-4, 0.5, 46) if learning_rates is None else np.asarray(learning_rates)
     base = get_optimizer(name, **hyperparameters)
     if also is None:
         grid = base.replace(learning_rate=rates)

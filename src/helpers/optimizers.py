@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from . import registry
+from . import portable, registry
 from .registry import DISPLAY_NAMES, NAMES, SYMBOLS  # noqa: F401 - NAMES: a public name
 
 State = dict
@@ -71,6 +71,12 @@ def _check_adam_family(optimizer) -> None:
     _check("beta_1", optimizer.beta_1, 0.0, 1.0)
     _check("beta_2", optimizer.beta_2, 0.0, 1.0)
     _check("epsilon", optimizer.epsilon, 0.0, low_open=True)
+
+
+def _power(base, step, dtype):
+    """``base`` (cast to dtype, as Keras does) to the power ``step``, computed the same on every
+    CPU (``helpers.portable.power``; ``np.power`` rounds differently on AVX2 and AVX-512)."""
+    return portable.power(_cast(base, dtype), step).astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -360,8 +366,8 @@ class _AdamRule:
 
     def _alpha(self, step, dtype):
         """Keras's step size with both bias corrections folded in: η √(1 − β2ᵗ) / (1 − β1ᵗ)."""
-        beta_1_power = np.power(_cast(self.beta_1, dtype), step)
-        beta_2_power = np.power(_cast(self.beta_2, dtype), step)
+        beta_1_power = _power(self.beta_1, step, dtype)
+        beta_2_power = _power(self.beta_2, step, dtype)
         return _cast(self.learning_rate, dtype) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
     def update(self, params, grads, state):
@@ -451,7 +457,7 @@ class Adamax(Optimizer):
     def update(self, params, grads, state):
         dtype = params.dtype
         params = self._decay(params)
-        beta_1_power = np.power(_cast(self.beta_1, dtype), self._step_number(state, dtype))
+        beta_1_power = _power(self.beta_1, self._step_number(state, dtype), dtype)
         m = _average(state["momentum"], grads, self.beta_1, dtype)
         u = np.maximum(_cast(self.beta_2, dtype) * state["norm"], np.abs(grads))
         step = (_cast(self.learning_rate, dtype) * m) / (
@@ -460,7 +466,7 @@ class Adamax(Optimizer):
         return params - step, {"iterations": state["iterations"] + 1, "momentum": m, "norm": u}
 
     def effective_step(self, state):
-        beta_1_power = np.power(self.beta_1, _iterations_like(state, state["norm"]))
+        beta_1_power = portable.power(self.beta_1, _iterations_like(state, state["norm"]))
         with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
             step = self.learning_rate / ((1 - beta_1_power) * (state["norm"] + self.epsilon))
         return np.where(beta_1_power == 1, np.nan, step)
@@ -507,12 +513,11 @@ class Nadam(Optimizer):
         decay = _cast(0.96, dtype)
         beta_1 = _cast(self.beta_1, dtype)
         beta_2 = _cast(self.beta_2, dtype)
-        warm_up = 1.0 - 0.5 * np.power(decay, t)  # μₜ = β1·warm_up, in Keras's order below
-        u_product_t = state["u_product"] * beta_1 * warm_up
-        u_t = beta_1 * warm_up
-        u_t_1 = beta_1 * (1.0 - 0.5 * np.power(decay, t + 1))
+        u_t = beta_1 * (1.0 - 0.5 * _power(decay, t, dtype))  # μₜ, computed once
+        u_product_t = state["u_product"] * u_t
+        u_t_1 = beta_1 * (1.0 - 0.5 * _power(decay, t + 1, dtype))
         u_product_t_1 = u_product_t * u_t_1
-        beta_2_power = np.power(beta_2, t)
+        beta_2_power = _power(beta_2, t, dtype)
         m = _average(state["momentum"], grads, self.beta_1, dtype)
         v = _average(state["velocity"], grads * grads, self.beta_2, dtype)
         m_hat = (u_t_1 * m) / (1 - u_product_t_1) + ((1 - u_t) * grads) / (1 - u_product_t)
@@ -531,7 +536,7 @@ class Nadam(Optimizer):
     def effective_step(self, state):
         t = _iterations_like(state, state["velocity"])
         with np.errstate(divide="ignore", invalid="ignore"):  # before the first step: NaN
-            v_hat = state["velocity"] / (1 - np.power(self.beta_2, t))
+            v_hat = state["velocity"] / (1 - portable.power(self.beta_2, t))
             return self.learning_rate / (np.sqrt(v_hat) + self.epsilon)
 
 

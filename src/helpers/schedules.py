@@ -24,6 +24,7 @@ import functools
 
 import numpy as np
 
+from . import portable
 from .backend import keras as _keras
 
 
@@ -34,12 +35,13 @@ def constant(step, initial_learning_rate):
 
 def power(step, initial_learning_rate, steps, power=1.0):
     """Power scheduling: η(t) = η0 / (1 + t/s)^c."""
-    return initial_learning_rate / (1 + np.asarray(step, dtype=float) / steps) ** power
+    base = 1 + np.asarray(step, dtype=float) / steps
+    return initial_learning_rate / portable.power(base, power)  # np.power differs by CPU
 
 
 def exponential(step, initial_learning_rate, steps, rate=0.1):
     """Exponential scheduling: η(t) = η0 · rate^(t/s) (the book uses rate = 0.1)."""
-    return initial_learning_rate * rate ** (np.asarray(step, dtype=float) / steps)
+    return initial_learning_rate * portable.power(rate, np.asarray(step, dtype=float) / steps)
 
 
 def piecewise(step, boundaries, values):

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import portable
+
 ArrayLike = np.ndarray | float
+
+
+def _sq(v):
+    """v², as one multiplication: the same last bit on every CPU (see helpers.portable)."""
+    return v * v
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ class Surface:
         points = np.asarray(points, dtype=float)
         minima = np.asarray(self.minima, dtype=float)
         gaps = points[..., None, :] - minima
-        return np.sqrt((gaps**2).sum(-1)).min(-1)
+        return np.sqrt((gaps * gaps).sum(-1)).min(-1)
 
     @property
     def max_curvature(self) -> float:
@@ -147,7 +154,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     """Rosenbrock's banana valley J = (a − x)² + b (y − x²)²: easy to find, slow to follow."""
 
     def f(x, y):
-        return (a - x) ** 2 + b * (y - x * x) ** 2
+        return _sq(a - x) + b * _sq(y - x * x)
 
     def grad(x, y):
         return -2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)
@@ -175,7 +182,7 @@ def beale() -> Surface:
     def parts(x, y):
         a1 = 1.5 - x + x * y
         a2 = 2.25 - x + x * y * y
-        a3 = 2.625 - x + x * y**3
+        a3 = 2.625 - x + x * y * y * y
         return a1, a2, a3
 
     def f(x, y):
@@ -184,22 +191,22 @@ def beale() -> Surface:
 
     def grad(x, y):
         a1, a2, a3 = parts(x, y)
-        gx = 2 * a1 * (y - 1) + 2 * a2 * (y * y - 1) + 2 * a3 * (y**3 - 1)
+        gx = 2 * a1 * (y - 1) + 2 * a2 * (y * y - 1) + 2 * a3 * (y * y * y - 1)
         gy = 2 * a1 * x + 4 * a2 * x * y + 6 * a3 * x * y * y
         return gx, gy
 
     def hessian(x, y):
         a1, a2, a3 = parts(x, y)
-        hxx = 2 * (y - 1) ** 2 + 2 * (y * y - 1) ** 2 + 2 * (y**3 - 1) ** 2
+        hxx = 2 * _sq(y - 1) + 2 * _sq(y * y - 1) + 2 * _sq(y * y * y - 1)
         hxy = (
             2 * (x * (y - 1) + a1)
             + 2 * (2 * x * y * (y * y - 1) + 2 * y * a2)
-            + 2 * (3 * x * y * y * (y**3 - 1) + 3 * y * y * a3)
+            + 2 * (3 * x * y * y * (y * y * y - 1) + 3 * y * y * a3)
         )
         hyy = (
             2 * x * x
-            + 2 * ((2 * x * y) ** 2 + 2 * x * a2)
-            + 2 * ((3 * x * y * y) ** 2 + 6 * x * y * a3)
+            + 2 * (_sq(2 * x * y) + 2 * x * a2)
+            + 2 * (_sq(3 * x * y * y) + 6 * x * y * a3)
         )
         return hxx, hxy, hyy
 
@@ -229,7 +236,7 @@ def himmelblau() -> Surface:
     """Himmelblau's function: four equal minima, so where you end depends on where you start."""
 
     def f(x, y):
-        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+        return _sq(x * x + y - 11) + _sq(x + y * y - 7)
 
     def grad(x, y):
         b1 = x * x + y - 11
@@ -262,10 +269,10 @@ def saddle() -> Surface:
     """
 
     def f(x, y):
-        return x * x + 0.25 * y**4 - 0.5 * y * y
+        return x * x + 0.25 * _sq(y * y) - 0.5 * y * y
 
     def grad(x, y):
-        return 2 * x, y**3 - y
+        return 2 * x, y * y * y - y
 
     def hessian(x, y):
         return 2 + 0 * (x + y), 0 * (x + y), 3 * y * y - 1 + 0 * x
@@ -292,7 +299,7 @@ def plateau(width: float = 1.0) -> Surface:
     w2 = width * width
 
     def g(x, y):
-        return np.exp(-(x * x + 2 * y * y) / (2 * w2))
+        return portable.exp(-(x * x + 2 * y * y) / (2 * w2))
 
     def f(x, y):
         return 1 - g(x, y)

@@ -1,17 +1,21 @@
-"""Fixtures for the real-browser tests: a trimmed copy of the notebook, JupyterLab and Voila
-servers (started and stopped by jupyter_servers.py, one per test), and headless Chromium."""
+"""Fixtures for the real-browser tests: a trimmed copy of the notebook, JupyterLab, Voila and
+classic Notebook servers (started and stopped by jupyter_servers.py, one per test), and
+headless Chromium."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from colab_env import ROOT, colab_python, packages, uninstall_course
 from jupyter_servers import (
     NOTEBOOK,
+    colab_env,
     executable,
     find_chromium,
     isolated_env,
     lab_command,
+    notebook6_command,
     running,
     trimmed_notebook,
     voila_command,
@@ -60,6 +64,23 @@ def voila_server(explorer_notebook, server_env, browser_tmp):
         "voila", command, server_env, root, browser_tmp, ready_path="/voila/static/"
     ) as server:
         yield server
+
+
+@pytest.fixture
+def notebook6_server(browser_tmp, server_env):
+    """The classic Notebook 6.5 with ipywidgets 7 (widgetsnbextension 3.6), from the Colab-like
+    environment (tests/colab_env.py), serving its own trimmed copy of the notebook (the classic
+    Notebook saves it as it runs). The course is uninstalled first: the notebook's setup cell
+    installs it, as in Colab, from this checkout as a git repository (as test_colab.py does).
+    Yields (server, the environment's Python, its packages before the run)."""
+    python = colab_python()
+    uninstall_course(python)
+    before = packages(python)
+    copy = trimmed_notebook(NOTEBOOK, browser_tmp / "notebook6" / NOTEBOOK.name)
+    env = colab_env(server_env, python, source=f"git+file://{ROOT}")
+    command = notebook6_command(copy.parent, python.parent / "jupyter")
+    with running("notebook6", command, env, copy.parent, browser_tmp) as server:
+        yield server, python, before
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,11 @@
-"""Start and stop JupyterLab and Voila for the browser tests, safely (see conftest.py).
+"""Start and stop JupyterLab, Voila and the classic Notebook for the browser tests, safely
+(see conftest.py).
 
-Each server runs the course's own ``jupyter lab`` or ``voila`` (from this virtual environment)
-on 127.0.0.1, on a free port, with a random token, in a process group of its own, with Jupyter's
-and IPython's per-user folders in a temporary directory, so that nothing leaks in from, or out
-to, the user's own set-up. ``stop`` ends the server and every process it started.
+Each server runs ``jupyter lab`` or ``voila`` from the course's own virtual environment (the
+classic Notebook: from the Colab-like one, .venv-colab) on 127.0.0.1, on a free port, with a
+random token, in a process group of its own, with Jupyter's and IPython's per-user folders in a
+temporary directory, so that nothing leaks in from, or out to, the user's own set-up. ``stop``
+ends the server and every process it started.
 """
 
 from __future__ import annotations
@@ -126,6 +128,39 @@ def lab_command(root: Path):
         ]
 
     return command
+
+
+def notebook6_command(root: Path, jupyter: Path):
+    """The classic Notebook (6.5, which Colab's runtime also ships) from the Colab-like
+    environment: its frontend renders ipywidgets 7, as Colab's does."""
+
+    def command(port: int, token: str) -> list[str]:
+        return [
+            str(jupyter),
+            "notebook",
+            "--no-browser",
+            "--NotebookApp.ip=127.0.0.1",
+            f"--NotebookApp.port={port}",
+            "--NotebookApp.port_retries=0",
+            f"--NotebookApp.token={token}",
+            f"--NotebookApp.notebook_dir={root}",
+            "--NotebookApp.show_banner=False",  # its notice about Notebook 7, over the page
+            *AS_ROOT,
+        ]
+
+    return command
+
+
+def colab_env(env: dict, python: Path, source: str) -> dict:
+    """``env`` (see isolated_env) for a server from the Colab-like environment: its ``bin``
+    first on the PATH (kernels start ``python`` from there), nothing of another virtual
+    environment, and the setup cell's ``pip install`` pointed at ``source``."""
+    env = {k: v for k, v in env.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env.update(
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
+        FASTER_OPTIMIZERS_SOURCE=source,
+    )
+    return env
 
 
 def voila_command(notebook: Path):

@@ -1,4 +1,7 @@
-"""The live explorer in a real browser: JupyterLab and Voila, in headless Chromium.
+"""The live explorer in a real browser: JupyterLab and Voila, in headless Chromium, and the
+classic Notebook 6.5 with Colab's packages (ipywidgets 7.7, IPython 7.34, from .venv-colab),
+whose frontend renders ipywidgets 7 as Colab's does: a stand-in for Colab, which a test cannot
+reach.
 
 Each test opens ``notebooks/00_gradient_descent.ipynb`` in a server started for it (see
 conftest.py), runs it, waits for the explorer, moves the η slider with the keyboard (focus on
@@ -13,8 +16,8 @@ Fashion-MNIST and trains a model (a minute on a loaded machine, even in quick mo
 nothing to do with the explorer; the committed notebook is never opened for writing.
 
 With $FASTER_OPTIMIZERS_SCREENSHOTS set to a folder (``make screenshots``: docs/), screenshots
-of the explorer after the moves are written there as browser-jupyterlab.png and
-browser-voila.png, only when the test passes.
+of the explorer after the moves are written there as browser-jupyterlab.png,
+browser-voila.png and browser-notebook6-ipywidgets7.png, only when the test passes.
 Needs the ``playwright`` Python package and the system's Chromium (never a downloaded one).
 """
 
@@ -29,7 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from jupyter_servers import find_chromium
+from colab_env import changed, packages
+from jupyter_servers import NOTEBOOK, find_chromium
 
 pytest.importorskip(
     "playwright.sync_api", reason="the browser tests need the playwright package (pip install)"
@@ -55,8 +59,11 @@ EXPLORER = ".faster-optimizers-explorer"
 FIGURE = ".faster-optimizers-figure"
 READOUT = ".faster-optimizers-readout"
 ETA = ".faster-optimizers-control-learning_rate"
-SLIDER_HANDLE = ".noUi-handle"  # ipywidgets 8 sliders are noUiSlider: the handle takes focus
+# The slider's handle, which takes focus: ipywidgets 8 sliders are noUiSlider, ipywidgets 7 (the
+# classic Notebook's, Colab's) sliders are jQuery UI sliders.
+SLIDER_HANDLE = ".noUi-handle, .ui-slider-handle"
 VALUE_BOX = ".widget-text input"
+NOTEBOOK_NAME = NOTEBOOK.name
 
 KERNEL_TIMEOUT = 180_000  # ms: starting a kernel and running the cells on a loaded machine
 UPDATE_TIMEOUT = 60_000  # ms: one slider move, through the kernel and back
@@ -149,7 +156,7 @@ def changed_fraction(a, b) -> float:
 
 def assert_no_errors(page):
     """No error output, no traceback, no Voila error message on the page."""
-    errors = page.locator('[data-mime-type="application/vnd.jupyter.error"]')
+    errors = page.locator('[data-mime-type="application/vnd.jupyter.error"], .output_error')
     assert errors.count() == 0, "an error output is shown:\n" + errors.first.inner_text()
     text = page.locator("body").inner_text()
     for sign in ("Traceback (most recent call last)", "There was an error when executing"):
@@ -289,3 +296,65 @@ def test_explorer_in_voila(page, voila_server):
         # full_page screenshots do not unroll: make the viewport as tall as the page instead.
         fit_viewport_to_content(page)
     save_screenshot(page, "browser-voila.png", voila_server.log.parent)
+
+
+# --------------------------------------------------------------------------------------------
+# The classic Notebook with ipywidgets 7: Colab's packages and widget protocol
+
+# The classic Notebook's widget manager (widgetsnbextension) registers its comm target a few
+# seconds after the kernel connects; widgets the kernel opens before that never show, not even a
+# plain IntSlider. A reader runs the cells later than that; so does the test, once it is there.
+WIDGETS_READY = """() => {
+    const kernel = window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel;
+    return Boolean(kernel && kernel.is_connected() && kernel.widget_manager
+        && kernel.comm_manager && kernel.comm_manager.targets["jupyter.widget"]
+        && document.querySelector("#kernel_indicator_icon.kernel_idle_icon"));
+}"""
+
+
+def test_explorer_in_classic_notebook_with_ipywidgets7(page, notebook6_server):
+    """Colab's packages (ipywidgets 7.7, IPython 7.34) behind the classic Notebook 6.5's
+    frontend, which speaks the ipywidgets 7 protocol as Colab's does: open the notebook, wait
+    for the widget manager, Cell > Run All (the setup cell installs the course), move η with the
+    keyboard, check the figure and readout follow, and that the setup cell installed the course
+    alone and changed nothing else; save docs/browser-notebook6-ipywidgets7.png."""
+    server, python, before = notebook6_server
+    with diagnosed(page, server, "notebook6"):
+        page.goto(server.url(f"/notebooks/{NOTEBOOK_NAME}"))
+        page.wait_for_function(WIDGETS_READY, timeout=KERNEL_TIMEOUT, polling=500)
+
+        prompts = page.locator(".code_cell .input_prompt")
+        for attempt in range(2):  # Cell > Run All; once more if the command was lost
+            page.locator("#menus").get_by_role("link", name="Cell", exact=True).click()
+            page.locator("#run_all_cells").click()
+            try:
+                expect(prompts.first).not_to_have_text(re.compile(r"\[ \]"), timeout=20_000)
+                break
+            except AssertionError:
+                if attempt == 1:
+                    raise
+        count = prompts.count()
+        assert count >= 2, f"expected the setup and explorer cells, found {count} code cells"
+        for i in range(count):  # "In [1]:" once run; "In [ ]:" before, "In [*]:" while running
+            expect(prompts.nth(i)).to_have_text(re.compile(r"\[\d+\]"), timeout=KERNEL_TIMEOUT)
+
+        explorer = ExplorerOnPage(page)
+        explorer.wait_until_shown()
+        expect(explorer.handle).to_have_class(re.compile(r"\bui-slider-handle\b"))  # ipywidgets 7
+        assert_no_errors(page)
+
+        explorer.check_keyboard_moves()
+        assert_no_errors(page)
+
+        # The setup cell installed the course, said so, and nothing else.
+        setup = page.locator(".code_cell").first.locator(".output_subarea").all_inner_texts()
+        installed = re.findall(r"Successfully installed (.*)", "\n".join(setup))
+        assert len(installed) == 1 and re.fullmatch(
+            r"faster-optimizers-[\w.+]+", installed[0].strip()
+        ), setup
+        assert changed(before, packages(python)) == [], "the setup cell changed these"
+
+        # The screenshot: the explorer's cell at the top of the page.
+        explorer.handle.evaluate("h => h.closest('.cell').scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+    save_screenshot(page, "browser-notebook6-ipywidgets7.png", server.log.parent)

@@ -187,7 +187,22 @@ class LiveFigure:
         )
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+        parent = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 8; 7 has none
+        if parent is not None:
+            bundle = parent(**kwargs)
+        elif self.comm is not None:  # the view ipywidgets 8 would name (none once closed)
+            view = {"version_major": 2, "version_minor": 0, "model_id": self.model_id}
+            bundle = {"application/vnd.jupyter.widget-view+json": view}
+        else:
+            bundle = {}
         bundle["text/plain"] = self.summary()
         bundle["image/png"] = self.to_png()  # what readers without a live kernel see
         return bundle
+
+    if not hasattr(W.Widget, "_repr_mimebundle_"):  # ipywidgets 7 (Colab's) displays itself
+
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
+            self._handle_displayed(**kwargs)

@@ -11,6 +11,7 @@ import matplotlib as mpl
 import numpy as np
 
 from .. import optimizers, plotting, registry, surfaces
+from ..portable import show
 from ..registry import family
 from ..trajectories import Trajectory, run
 from .controls import (
@@ -504,9 +505,9 @@ def describe(result: Trajectory, tolerance: float, parts: bool = False):
         with np.errstate(over="ignore"):  # a bounded surface lets a point fly far, undiverged
             distance = float(result.surface.distance_to_minimum(result.final_point))
         k = result.steps_to(tolerance)
-        facts = (
-            f"{max(gap, 0):.3g}",
-            f"{distance:.3g}",
+        facts = (  # a converged run prints "< 1e-12", not rounding digits that vary by CPU
+            show(max(gap, 0), ".3g"),
+            show(distance, ".3g"),
             "not reached" if k is None else str(k),
             "no",
         )
