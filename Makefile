@@ -48,8 +48,12 @@ DEMO ?= 01_momentum
 demo: data
 	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(findstring *,$(NB)),$(DEMO),$(NB)).ipynb
 
+# Tests run on every core (up to 4 processes; JOBS=1 for one): pytest-xdist, each notebook's
+# cells together in one process.
+JOBS ?= auto
 test: data
-	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest tests notebooks $(NBVAL)
+	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest -n $(JOBS) --maxprocesses 4 --dist loadgroup \
+		tests notebooks $(NBVAL)
 
 test-browser: data
 	$(PY) -m pytest tests/browser

@@ -26,7 +26,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from colab_env import ROOT, VENV, changed, packages, pinned, uninstall_course
+from colab_env import ROOT, changed, course_wheel, packages, pinned, runtime
 from colab_env import colab_python as build_colab_python
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -56,22 +56,22 @@ def colab_python():
     return build_colab_python()
 
 
-def clean_env(colab_python, tmp_path) -> dict:
-    """The environment of a Colab runtime: the venv's Python first, nothing of the course's
-    settings, a fresh home and cache (no data, no training runs), quick mode, and the setup
-    cell's ``pip install`` pointed at this checkout as a git repository."""
+def clean_env(python, tmp_path, source: str = f"git+file://{ROOT}") -> dict:
+    """The environment of a Colab runtime: its Python first, nothing of the course's settings,
+    a fresh home and cache (no data, no training runs), quick mode, and the setup cell's ``pip
+    install`` pointed at ``source``: this checkout as a git repository, or the wheel of it."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("VIRTUAL_ENV", "PYTHON", "JUPYTER", "FASTER_OPTIMIZERS"))
     }
     env.update(
-        PATH=f"{colab_python.parent}{os.pathsep}{env.get('PATH', '')}",
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
         HOME=str(tmp_path / "home"),
         XDG_CACHE_HOME=str(tmp_path / "cache"),  # no cached data or training runs
         PIP_CACHE_DIR=str(Path.home() / ".cache" / "pip"),
         FASTER_OPTIMIZERS_QUICK="1",
-        FASTER_OPTIMIZERS_SOURCE=f"git+file://{ROOT}",
+        FASTER_OPTIMIZERS_SOURCE=source,
         TF_CPP_MIN_LOG_LEVEL="2",
     )
     return env
@@ -79,25 +79,31 @@ def clean_env(colab_python, tmp_path) -> dict:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_as_in_colab(notebook, colab_python, tmp_path):
-    uninstall_course(colab_python)
+    # A runtime of its own (tests run in parallel), seeing Colab's packages: the setup cell
+    # installs the course there. The first notebook installs it from the repository, as Colab
+    # does; the others from a wheel built once from it, which saves building it ten times.
+    python = runtime(tmp_path / "runtime")
+    source = f"git+file://{ROOT}" if notebook == NOTEBOOKS[0] else str(course_wheel())
     preinstalled = packages(colab_python)
+    assert packages(python) == preinstalled  # the runtime sees Colab's packages and no course
     copy = tmp_path / notebook.name  # Colab's working folder holds the notebook alone
     shutil.copy(notebook, copy)
     result = subprocess.run(
-        [str(colab_python), "-c", EXECUTE, str(copy)],
+        [str(python), "-c", EXECUTE, str(copy)],
         cwd=tmp_path,
-        env=clean_env(colab_python, tmp_path),
+        env=clean_env(python, tmp_path, source),
         capture_output=True,
         text=True,
         timeout=1200,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    installed = str(VENV.resolve())
+    installed = str((tmp_path / "runtime").resolve())
     assert f"HELPERS {installed}" in result.stdout, result.stdout  # not this checkout's src/
     # Colab's own ipywidgets and IPython are the ones in use: the setup cell changed nothing of
     # what Colab preinstalls, and said what it installed (the course alone).
     assert f"IPYWIDGETS {pinned('ipywidgets')}\n" in result.stdout, result.stdout
     assert f"IPYTHON {pinned('ipython')}\n" in result.stdout, result.stdout
+    assert changed(preinstalled, packages(python)) == [], "the setup cell changed these"
     assert changed(preinstalled, packages(colab_python)) == [], "the setup cell changed these"
     setup = json.loads(re.search(r"^SETUP (.*)$", result.stdout, re.M).group(1))
     said = re.findall(r"^Successfully installed (.*)$", setup, re.M)

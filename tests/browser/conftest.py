@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from colab_env import ROOT, colab_python, packages, uninstall_course
+from colab_env import ROOT, colab_python, packages, runtime
 from jupyter_servers import (
     NOTEBOOK,
     colab_env,
@@ -70,15 +70,15 @@ def voila_server(explorer_notebook, server_env, browser_tmp):
 def notebook6_server(browser_tmp, server_env):
     """The classic Notebook 6.5 with ipywidgets 7 (widgetsnbextension 3.6), from the Colab-like
     environment (tests/colab_env.py), serving its own trimmed copy of the notebook (the classic
-    Notebook saves it as it runs). The course is uninstalled first: the notebook's setup cell
-    installs it, as in Colab, from this checkout as a git repository (as test_colab.py does).
-    Yields (server, the environment's Python, its packages before the run)."""
-    python = colab_python()
-    uninstall_course(python)
+    Notebook saves it as it runs). Its kernels run in a runtime of their own without the course
+    (colab_env.runtime): the notebook's setup cell installs it there, as in Colab, from this
+    checkout as a git repository (as test_colab.py does).
+    Yields (server, the runtime's Python, its packages before the run)."""
+    python = runtime(browser_tmp / "notebook6-runtime")
     before = packages(python)
     copy = trimmed_notebook(NOTEBOOK, browser_tmp / "notebook6" / NOTEBOOK.name)
     env = colab_env(server_env, python, source=f"git+file://{ROOT}")
-    command = notebook6_command(copy.parent, python.parent / "jupyter")
+    command = notebook6_command(copy.parent, colab_python().parent / "jupyter")
     with running("notebook6", command, env, copy.parent, browser_tmp) as server:
         yield server, python, before
 
