@@ -78,7 +78,7 @@ def cycle(edges: dict[str, set[str]]) -> list[str] | None:
 def test_the_helpers_import_each_other_without_a_cycle():
     edges = graph()
     assert len(edges) > 10
-    assert edges["helpers.optimizers"] <= {"helpers.registry", "helpers.portable"}  # leaves only
+    assert edges["helpers.optimizers"] and not any(edges[m] for m in edges["helpers.optimizers"])
     assert cycle(edges) is None, " → ".join(cycle(edges))
 
 

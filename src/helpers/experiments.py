@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import portable
+from . import portable, registry
+from .deprecation import deprecated_names
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 from .surfaces import get as get_surface
@@ -243,3 +244,14 @@ def ranks(values) -> np.ndarray:
 def spearman(a, b) -> float:
     """Spearman's rank correlation: the correlation of the two rankings."""
     return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+
+
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "display_name": (
+            lambda optimizer: registry.display_name(optimizer.kind),
+            "helpers.registry.display_name(optimizer.kind)",
+        )
+    },
+)

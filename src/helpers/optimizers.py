@@ -29,6 +29,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import portable, registry
+from .deprecation import deprecated_names
 from .registry import DISPLAY_NAMES, NAMES, SYMBOLS  # noqa: F401 - NAMES: a public name
 
 State = dict
@@ -562,3 +563,23 @@ def stable_learning_rate(optimizer: str | Optimizer, curvature: float) -> float 
     if entry is None or entry.stability is None:
         return None
     return entry.stability.rate(curvature, float(getattr(optimizer, "momentum", 0.0)))
+
+
+def _hyperparameter_names(name: str | Optimizer) -> list[str]:
+    """The numeric hyperparameters of an optimizer, in Keras's order (no booleans)."""
+    return [
+        key
+        for key, value in get(name).hyperparameters.items()
+        if not isinstance(value, bool) and key in SYMBOLS
+    ]
+
+
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "hyperparameter_names": (
+            _hyperparameter_names,
+            "registry.sliders(name), or get(name).hyperparameters",
+        )
+    },
+)

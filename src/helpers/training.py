@@ -29,6 +29,7 @@ import numpy as np
 from . import config, fastfit
 from .backend import keras as _keras
 from .data import atomic_write
+from .fastfit import BATCH_HOOKS  # noqa: F401 - kept here, where it was
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 

@@ -14,6 +14,8 @@ internal state) and ``stability`` (drawing stability maps; they are computed by
 ``helpers.stability``). Every name is also here, as ``plotting.draw_path`` and so on.
 """
 
+from .. import registry
+from ..deprecation import deprecated_names
 from ..registry import COLORS, MARKERS
 from ..stability import GAP_FLOOR, StabilityMap, compute_stability_map
 from .curves import (
@@ -25,13 +27,12 @@ from .curves import (
     show_images,
 )
 from .paths import PathArtists, contour_levels, draw_path, draw_surface, plot_paths, visible_path
-from .stability import DISPLAY, stability_map
+from .stability import stability_map
 from .states import bias_corrections, state_panel, state_series
 from .style import MAX_DECADE, STYLE, SURFACE_CMAP, color, decade_limits, use_style
 
 __all__ = [
     "COLORS",
-    "DISPLAY",
     "GAP_FLOOR",
     "MARKERS",
     "MAX_DECADE",
@@ -59,3 +60,29 @@ __all__ = [
     "use_style",
     "visible_path",
 ]
+
+
+def _save_fig(fig, name: str, folder=None):
+    """Save a figure as PNG under ``figures/`` of the checkout (or ``folder``)."""
+    from pathlib import Path
+
+    from .. import config
+
+    root = config.project_root()
+    folder = Path(folder) if folder else (root / "figures" if root else Path("figures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    fig.savefig(path)
+    return path
+
+
+__getattr__ = deprecated_names(
+    __name__,
+    {
+        "DISPLAY": (
+            lambda optimizer: registry.display_name(optimizer.kind),
+            "helpers.registry.display_name(optimizer.kind)",
+        ),
+        "save_fig": (_save_fig, "fig.savefig(path)"),
+    },
+)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,13 +75,3 @@ def stability_map(
     )
     ax.figure.colorbar(mesh, ax=ax, label="log₁₀(J − J*) at the end (red: diverged)")
     return ax.figure, ax, data
-
-
-def DISPLAY(optimizer) -> str:  # noqa: N802 - the old name, kept working
-    """Deprecated: ``registry.display_name(optimizer.kind)``."""
-    warnings.warn(
-        "plotting.DISPLAY is deprecated; use helpers.registry.display_name(optimizer.kind)",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return registry.display_name(optimizer.kind)
