@@ -49,10 +49,10 @@ demo: data
 	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(findstring *,$(NB)),$(DEMO),$(NB)).ipynb
 
 # Tests run on every core (up to 4 processes; JOBS=1 for one): pytest-xdist, each notebook's
-# cells together in one process.
+# cells together in one process (tests/conftest.py).
 JOBS ?= auto
 test: data
-	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest -n $(JOBS) --maxprocesses 4 --dist loadgroup \
+	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest -n $(JOBS) --maxprocesses 4 \
 		tests notebooks $(NBVAL)
 
 test-browser: data

@@ -63,10 +63,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Under ``pytest -n N --dist loadgroup`` (``make test``) tests spread over N processes,
-    except what must stay together: a notebook's cells run in order in one kernel."""
-    for item in items:
-        if item.nodeid.split("::")[0].endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``pytest -n N`` (``make test``) tests spread over N processes one by one, except
+    what must stay together: a notebook's cells, which run in order in one kernel. (The largest
+    units, the notebooks, are handed out first.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebooksTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebooksTogether(config, log)
