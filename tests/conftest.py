@@ -1,6 +1,7 @@
 """Test settings: no display, quiet TensorFlow, and a short report of measured figures."""
 
 import os
+import subprocess
 import sys
 
 import matplotlib
@@ -61,6 +62,34 @@ def pytest_terminal_summary(terminalreporter):
     for name in sorted(_KERAS_WORST, key=lambda n: NAMES.index(n) if n in NAMES else len(NAMES)):
         line = f"{name:10s} {_KERAS_WORST[name]:9.2e}   (tolerance {_TOLERANCE[0]:.0e})"
         terminalreporter.write_line(line)
+
+
+# Under pytest -n N, the Colab-like environment (tests/colab_env.py) is built in the background as
+# soon as the workers have collected, while they run the notebooks: the Colab tests, which
+# come later, then find it ready instead of waiting for one of them to build it.
+_BACKGROUND: list[subprocess.Popen] = []
+_NEEDS_COLAB = ("tests/test_colab.py", "notebook6")
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    if _BACKGROUND or not any(part in nodeid for nodeid in ids for part in _NEEDS_COLAB):
+        return
+    build = "from colab_env import colab_python, course_wheel; colab_python(); course_wheel()"
+    tests = os.path.dirname(os.path.abspath(__file__))
+    env = {**os.environ, "PYTHONPATH": tests}
+    _BACKGROUND.append(
+        subprocess.Popen(
+            [sys.executable, "-c", build],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
+
+
+def pytest_unconfigure(config):
+    for process in _BACKGROUND:  # a build still running when the tests stop is not left behind
+        process.wait()
 
 
 def pytest_xdist_make_scheduler(config, log):
