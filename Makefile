@@ -48,11 +48,11 @@ DEMO ?= 01_momentum
 demo: data
 	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(findstring *,$(NB)),$(DEMO),$(NB)).ipynb
 
-# Tests run on every core (up to 4 processes; JOBS=1 for one): pytest-xdist, each notebook's
-# cells together in one process (tests/conftest.py).
-JOBS ?= auto
+# Tests run in parallel (pytest-xdist; each notebook's cells together, tests/conftest.py): one
+# process more than the cores, as kernels and browsers often wait, and at most 4. JOBS=1: one.
+JOBS ?= $(shell $(PYTHON) -c 'import os; print(min(4, len(os.sched_getaffinity(0)) + 1))' 2>/dev/null || echo 2)
 test: data
-	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest -n $(JOBS) --maxprocesses 4 \
+	FASTER_OPTIMIZERS_QUICK=1 $(PY) -m pytest -n $(JOBS) \
 		tests notebooks $(NBVAL)
 
 test-browser: data

@@ -4,6 +4,7 @@ headless Chromium."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,13 @@ def notebook6_server(browser_tmp, server_env):
     before = packages(python)
     copy = trimmed_notebook(NOTEBOOK, browser_tmp / "notebook6" / NOTEBOOK.name)
     env = colab_env(server_env, python, source=f"git+file://{ROOT}")
+    # The server runs from .venv-colab, and Jupyter starts a kernel spec's "python" as the
+    # server's own Python: so a spec of its own, first on JUPYTER_PATH, names the runtime's.
+    spec = browser_tmp / "notebook6-kernels" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec.write_text(json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}))
+    env["JUPYTER_PATH"] = str(spec.parents[2])
     command = notebook6_command(copy.parent, colab_python().parent / "jupyter")
     with running("notebook6", command, env, copy.parent, browser_tmp) as server:
         yield server, python, before

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from colab_env import changed, packages
+from colab_env import VENV, changed, packages
 from jupyter_servers import NOTEBOOK, find_chromium
 
 pytest.importorskip(
@@ -353,6 +353,9 @@ def test_explorer_in_classic_notebook_with_ipywidgets7(page, notebook6_server):
             r"faster-optimizers-[\w.+]+", installed[0].strip()
         ), setup
         assert changed(before, packages(python)) == [], "the setup cell changed these"
+        # ...into the kernel's own runtime, not into .venv-colab, which other tests share
+        assert list(python.parents[1].glob("lib/python*/site-packages/faster_optimizers-*"))
+        assert not list(VENV.glob("lib/python*/site-packages/faster_optimizers-*"))
 
         # The screenshot: the explorer's cell at the top of the page.
         explorer.handle.evaluate("h => h.closest('.cell').scrollIntoView({block: 'start'})")
