@@ -5,11 +5,22 @@ import subprocess
 import sys
 
 import matplotlib
+import numpy as np
 import pytest
 
 # Agg for the tests in this process only; notebook kernels (nbval) keep Jupyter's inline backend.
 matplotlib.use("Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def small_data():
+    """640 training and 160 validation 'images' of ten learnable kinds (no download)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 800).astype(np.uint8)
+    X = rng.uniform(0, 0.3, (800, 28, 28)).astype(np.float32)
+    X[np.arange(800), y, :] += 0.7  # class k lights up row k
+    return (X[:640], y[:640]), (X[640:], y[640:])
 
 
 @pytest.fixture(scope="session")

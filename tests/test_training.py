@@ -14,16 +14,6 @@ except ImportError as error:
 from helpers import fastfit, training  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def small_data():
-    """640 training and 160 validation 'images' of two learnable kinds (no download)."""
-    rng = np.random.default_rng(0)
-    y = rng.integers(0, 10, 800).astype(np.uint8)
-    X = rng.uniform(0, 0.3, (800, 28, 28)).astype(np.float32)
-    X[np.arange(800), y, :] += 0.7  # class k lights up row k
-    return (X[:640], y[:640]), (X[640:], y[640:])
-
-
 def test_the_books_architecture():
     model = training.build_model()
     kinds = [type(layer).__name__ for layer in model.layers]

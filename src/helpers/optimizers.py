@@ -57,14 +57,61 @@ def _iterations_like(state: State, like: np.ndarray) -> np.ndarray:
     return t.reshape(t.shape + (1,) * (np.ndim(like) - t.ndim))
 
 
-def _cast(value, dtype):
-    """A hyperparameter cast to the parameters' dtype, as Keras's ``ops.cast`` does."""
-    return np.asarray(value, dtype=dtype)
+class _NumPyMath:
+    """The few functions the rules need beyond + − × ÷, for NumPy arrays."""
+
+    sqrt = staticmethod(np.sqrt)
+    maximum = staticmethod(np.maximum)
+    abs = staticmethod(np.abs)
+    zeros_like = staticmethod(np.zeros_like)
+
+    @staticmethod
+    def cast(value, dtype):
+        """A hyperparameter cast to the parameters' dtype, as Keras's ``ops.cast`` does."""
+        return np.asarray(value, dtype=dtype)
+
+    @staticmethod
+    def full_like(like, value):
+        return np.full_like(like, value)
+
+    @staticmethod
+    def ones(shape, dtype):
+        return np.ones(shape, dtype=dtype)
+
+    @staticmethod
+    def power(base, step, dtype):
+        """``base`` (cast to dtype, as Keras does) to the power ``step``, computed the same on
+        every CPU (``helpers.portable.power``; ``np.power`` rounds differently on AVX2 and
+        AVX-512)."""
+        return portable.power(np.asarray(base, dtype=dtype), step).astype(dtype)
 
 
-def _average(average, value, beta, dtype):
+class _TensorMath:
+    """The same functions for tensors, from ``keras.ops``, as Keras's own ``update_step`` uses
+    them: the rules below then run inside a TensorFlow program (``helpers.batched`` trains
+    many networks at once with them, hyperparameters broadcast over a leading run axis)."""
+
+    def __getattr__(self, name):
+        from keras import ops
+
+        if name == "full_like":
+            return lambda like, value: ops.zeros_like(like) + ops.cast(value, like.dtype)
+        if name == "power":
+            return lambda base, step, dtype: ops.power(ops.cast(base, dtype), step)
+        return getattr(ops, name)
+
+
+_NUMPY, _TENSOR = _NumPyMath(), _TensorMath()
+
+
+def _math(params):
+    """NumPy's functions for arrays (and numbers), ``keras.ops`` for tensors."""
+    return _NUMPY if isinstance(params, np.ndarray | np.generic | float | int) else _TENSOR
+
+
+def _average(average, value, beta, dtype, xp=_NUMPY):
     """A decaying average's step, in Keras's form: a + (x − a)(1 − β) = βa + (1 − β)x."""
-    return average + (value - average) * _cast(1 - np.asarray(beta), dtype)
+    return average + (value - average) * xp.cast(1 - np.asarray(beta), dtype)
 
 
 def _check_adam_family(optimizer) -> None:
@@ -72,12 +119,6 @@ def _check_adam_family(optimizer) -> None:
     _check("beta_1", optimizer.beta_1, 0.0, 1.0)
     _check("beta_2", optimizer.beta_2, 0.0, 1.0)
     _check("epsilon", optimizer.epsilon, 0.0, low_open=True)
-
-
-def _power(base, step, dtype):
-    """``base`` (cast to dtype, as Keras does) to the power ``step``, computed the same on every
-    CPU (``helpers.portable.power``; ``np.power`` rounds differently on AVX2 and AVX-512)."""
-    return portable.power(_cast(base, dtype), step).astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -144,11 +185,12 @@ class Optimizer:
         """Keras's decoupled weight decay, applied before every step: θ ← θ − θ·λ·η."""
         if self.weight_decay is None:
             return params
-        lr = _cast(self.learning_rate, params.dtype)
-        return params - params * _cast(self.weight_decay, params.dtype) * lr
+        xp = _math(params)
+        lr = xp.cast(self.learning_rate, params.dtype)
+        return params - params * xp.cast(self.weight_decay, params.dtype) * lr
 
-    def _step_number(self, state: State, dtype) -> np.ndarray:
-        return np.asarray(state["iterations"] + 1, dtype=dtype)
+    def _step_number(self, state: State, dtype, xp=_NUMPY) -> np.ndarray:
+        return xp.cast(state["iterations"] + 1, dtype)
 
 
 @dataclass(frozen=True)
@@ -188,17 +230,17 @@ class SGD(Optimizer):
     def init(self, params):
         state = {"iterations": 0}
         if np.any(np.asarray(self.momentum) != 0):
-            state["momentum"] = np.zeros_like(params)
+            state["momentum"] = _math(params).zeros_like(params)
         return state
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
-        lr = _cast(self.learning_rate, dtype)
+        lr = xp.cast(self.learning_rate, dtype)
         new = {"iterations": state["iterations"] + 1}
         if "momentum" not in state:
             return params - grads * lr, new
-        beta = _cast(self.momentum, dtype)
+        beta = xp.cast(self.momentum, dtype)
         m = state["momentum"] * beta - grads * lr
         new["momentum"] = m
         if self.nesterov:
@@ -227,14 +269,14 @@ class NesterovLookahead(Optimizer):
     kind = "nesterov_lookahead"
 
     def init(self, params):
-        return {"iterations": 0, "momentum": np.zeros_like(params)}
+        return {"iterations": 0, "momentum": _math(params).zeros_like(params)}
 
     def gradient_point(self, params, state):
-        return params + _cast(self.momentum, params.dtype) * state["momentum"]
+        return params + _math(params).cast(self.momentum, params.dtype) * state["momentum"]
 
     def update(self, params, grads, state):
-        dtype = params.dtype
-        m = state["momentum"] * _cast(self.momentum, dtype) - grads * _cast(
+        dtype, xp = params.dtype, _math(params)
+        m = state["momentum"] * xp.cast(self.momentum, dtype) - grads * xp.cast(
             self.learning_rate, dtype
         )
         return params + m, {"iterations": state["iterations"] + 1, "momentum": m}
@@ -270,15 +312,15 @@ class Adagrad(Optimizer):
         _check("epsilon", self.epsilon, 0.0, low_open=True)
 
     def init(self, params):
-        acc = np.full_like(params, self.initial_accumulator_value)
+        acc = _math(params).full_like(params, self.initial_accumulator_value)
         return {"iterations": 0, "accumulator": acc}
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
         acc = state["accumulator"] + grads * grads
-        step = (_cast(self.learning_rate, dtype) * grads) / np.sqrt(
-            acc + _cast(self.epsilon, dtype)
+        step = (xp.cast(self.learning_rate, dtype) * grads) / xp.sqrt(
+            acc + xp.cast(self.epsilon, dtype)
         )
         return params - step, {"iterations": state["iterations"] + 1, "accumulator": acc}
 
@@ -311,19 +353,20 @@ class RMSprop(Optimizer):
         _check("epsilon", self.epsilon, 0.0, low_open=True)
 
     def init(self, params):
-        state = {"iterations": 0, "velocity": np.zeros_like(params)}
+        xp = _math(params)
+        state = {"iterations": 0, "velocity": xp.zeros_like(params)}
         if np.any(np.asarray(self.momentum) > 0):
-            state["momentum"] = np.zeros_like(params)
+            state["momentum"] = xp.zeros_like(params)
         if self.centered:
-            state["average_gradient"] = np.zeros_like(params)
+            state["average_gradient"] = xp.zeros_like(params)
         return state
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
-        rho = _cast(self.rho, dtype)
-        one_minus_rho = _cast(1 - np.asarray(self.rho), dtype)
-        eps = _cast(self.epsilon, dtype)
+        rho = xp.cast(self.rho, dtype)
+        one_minus_rho = xp.cast(1 - np.asarray(self.rho), dtype)
+        eps = xp.cast(self.epsilon, dtype)
         new = {"iterations": state["iterations"] + 1}
         v = rho * state["velocity"] + one_minus_rho * (grads * grads)
         new["velocity"] = v
@@ -333,9 +376,9 @@ class RMSprop(Optimizer):
             denominator = v - avg * avg + eps
         else:
             denominator = v + eps
-        increment = (_cast(self.learning_rate, dtype) * grads) / np.sqrt(denominator)
+        increment = (xp.cast(self.learning_rate, dtype) * grads) / xp.sqrt(denominator)
         if "momentum" in state:
-            mom = _cast(self.momentum, dtype) * state["momentum"] + increment
+            mom = xp.cast(self.momentum, dtype) * state["momentum"] + increment
             new["momentum"] = mom
             return params - mom, new
         return params - increment, new
@@ -356,32 +399,33 @@ class _AdamRule:
         _check_adam_family(self)
 
     def init(self, params):
+        xp = _math(params)
         state = {
             "iterations": 0,
-            "momentum": np.zeros_like(params),
-            "velocity": np.zeros_like(params),
+            "momentum": xp.zeros_like(params),
+            "velocity": xp.zeros_like(params),
         }
         if self.amsgrad:
-            state["velocity_hat"] = np.zeros_like(params)
+            state["velocity_hat"] = xp.zeros_like(params)
         return state
 
-    def _alpha(self, step, dtype):
+    def _alpha(self, step, dtype, xp=_NUMPY):
         """Keras's step size with both bias corrections folded in: η √(1 − β2ᵗ) / (1 − β1ᵗ)."""
-        beta_1_power = _power(self.beta_1, step, dtype)
-        beta_2_power = _power(self.beta_2, step, dtype)
-        return _cast(self.learning_rate, dtype) * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        beta_1_power = xp.power(self.beta_1, step, dtype)
+        beta_2_power = xp.power(self.beta_2, step, dtype)
+        return xp.cast(self.learning_rate, dtype) * xp.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
-        alpha = self._alpha(self._step_number(state, dtype), dtype)
-        m = _average(state["momentum"], grads, self.beta_1, dtype)
-        v = _average(state["velocity"], grads * grads, self.beta_2, dtype)
+        alpha = self._alpha(self._step_number(state, dtype, xp), dtype, xp)
+        m = _average(state["momentum"], grads, self.beta_1, dtype, xp)
+        v = _average(state["velocity"], grads * grads, self.beta_2, dtype, xp)
         new = {"iterations": state["iterations"] + 1, "momentum": m, "velocity": v}
         if self.amsgrad:
-            v = np.maximum(state["velocity_hat"], v)
+            v = xp.maximum(state["velocity_hat"], v)
             new["velocity_hat"] = v
-        return params - (m * alpha) / (np.sqrt(v) + _cast(self.epsilon, dtype)), new
+        return params - (m * alpha) / (xp.sqrt(v) + xp.cast(self.epsilon, dtype)), new
 
     def effective_step(self, state):
         v = state["velocity_hat"] if self.amsgrad else state["velocity"]
@@ -453,16 +497,17 @@ class Adamax(Optimizer):
         _check_adam_family(self)
 
     def init(self, params):
-        return {"iterations": 0, "momentum": np.zeros_like(params), "norm": np.zeros_like(params)}
+        xp = _math(params)
+        return {"iterations": 0, "momentum": xp.zeros_like(params), "norm": xp.zeros_like(params)}
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
-        beta_1_power = _power(self.beta_1, self._step_number(state, dtype), dtype)
-        m = _average(state["momentum"], grads, self.beta_1, dtype)
-        u = np.maximum(_cast(self.beta_2, dtype) * state["norm"], np.abs(grads))
-        step = (_cast(self.learning_rate, dtype) * m) / (
-            (1 - beta_1_power) * (u + _cast(self.epsilon, dtype))
+        beta_1_power = xp.power(self.beta_1, self._step_number(state, dtype, xp), dtype)
+        m = _average(state["momentum"], grads, self.beta_1, dtype, xp)
+        u = xp.maximum(xp.cast(self.beta_2, dtype) * state["norm"], xp.abs(grads))
+        step = (xp.cast(self.learning_rate, dtype) * m) / (
+            (1 - beta_1_power) * (u + xp.cast(self.epsilon, dtype))
         )
         return params - step, {"iterations": state["iterations"] + 1, "momentum": m, "norm": u}
 
@@ -500,31 +545,32 @@ class Nadam(Optimizer):
         _check_adam_family(self)
 
     def init(self, params):
+        xp = _math(params)
         return {
             "iterations": 0,
-            "momentum": np.zeros_like(params),
-            "velocity": np.zeros_like(params),
-            "u_product": np.ones(np.shape(self.beta_1), dtype=params.dtype),
+            "momentum": xp.zeros_like(params),
+            "velocity": xp.zeros_like(params),
+            "u_product": xp.ones(np.shape(self.beta_1), dtype=params.dtype),
         }
 
     def update(self, params, grads, state):
-        dtype = params.dtype
+        dtype, xp = params.dtype, _math(params)
         params = self._decay(params)
-        t = self._step_number(state, dtype)
-        decay = _cast(0.96, dtype)
-        beta_1 = _cast(self.beta_1, dtype)
-        beta_2 = _cast(self.beta_2, dtype)
-        u_t = beta_1 * (1.0 - 0.5 * _power(decay, t, dtype))  # μₜ, computed once
+        t = self._step_number(state, dtype, xp)
+        decay = xp.cast(0.96, dtype)
+        beta_1 = xp.cast(self.beta_1, dtype)
+        beta_2 = xp.cast(self.beta_2, dtype)
+        u_t = beta_1 * (1.0 - 0.5 * xp.power(decay, t, dtype))  # μₜ, computed once
         u_product_t = state["u_product"] * u_t
-        u_t_1 = beta_1 * (1.0 - 0.5 * _power(decay, t + 1, dtype))
+        u_t_1 = beta_1 * (1.0 - 0.5 * xp.power(decay, t + 1, dtype))
         u_product_t_1 = u_product_t * u_t_1
-        beta_2_power = _power(beta_2, t, dtype)
-        m = _average(state["momentum"], grads, self.beta_1, dtype)
-        v = _average(state["velocity"], grads * grads, self.beta_2, dtype)
+        beta_2_power = xp.power(beta_2, t, dtype)
+        m = _average(state["momentum"], grads, self.beta_1, dtype, xp)
+        v = _average(state["velocity"], grads * grads, self.beta_2, dtype, xp)
         m_hat = (u_t_1 * m) / (1 - u_product_t_1) + ((1 - u_t) * grads) / (1 - u_product_t)
         v_hat = v / (1 - beta_2_power)
-        step = (m_hat * _cast(self.learning_rate, dtype)) / (
-            np.sqrt(v_hat) + _cast(self.epsilon, dtype)
+        step = (m_hat * xp.cast(self.learning_rate, dtype)) / (
+            xp.sqrt(v_hat) + xp.cast(self.epsilon, dtype)
         )
         new = {
             "iterations": state["iterations"] + 1,

@@ -19,6 +19,7 @@ them unrolled in each turn of TensorFlow's loop, also the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -141,6 +142,7 @@ def train(
     label: str | None = None,
     kernel_regularizer=None,
     cache: bool | str = False,
+    batch_seed: int | None = None,
     **hyperparameters,
 ):
     """Compile the book's MLP with ``optimizer`` and train it; return Keras's History.
@@ -156,6 +158,8 @@ def train(
         needs every batch to return to Python: with one, training runs as plain ``fit``.
     verbose: a progress line in notebooks (default), nothing elsewhere.
     kernel_regularizer: passed to ``build_model`` (e.g. an L2 penalty).
+    batch_seed: the seed of the order of batches; by default ``seed`` (which also draws the
+        initial weights).
     cache: True to reuse a saved result of a run with exactly the same settings (optimizer and
         all its hyperparameters, data, epochs, seed, batch size, regularizer, Keras version),
         saved under ``data/runs/``; "refresh" to train again and overwrite it. A cached result
@@ -177,21 +181,16 @@ def train(
     if cache:
         if callbacks:
             raise ValueError("cache=True cannot tell what extra callbacks do: train without cache")
-        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer)
-        key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[
-            :20
-        ]
+        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer, batch_seed)
+        key = _key(spec)
         if cache != "refresh":
             found = _read_cached(key)
             if found is not None:
                 if _in_notebook() if verbose is None else verbose:
-                    from IPython.display import Pretty, display
-
                     name = label or (
                         optimizer if isinstance(optimizer, str) else found.spec["optimizer"]
                     )
-                    shown = "  ".join(f"{k} {v[-1]:.4f}" for k, v in found.history.items())
-                    display(Pretty(f"{name:<10} {SAVED_RUN} ({len(found.epoch)} epochs)  {shown}"))
+                    _show_saved(name, found)
                 return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
     timer = _EpochTimer()
@@ -210,7 +209,8 @@ def train(
     )
     if fast and hasattr(model, "unrolled_steps_per_execution"):  # TensorFlow backend
         model.unrolled_steps_per_execution = UNROLLED_STEPS
-    keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
+    # the same batch order for every optimizer
+    keras.utils.set_random_seed(seed if batch_seed is None else batch_seed)
     fit = model.fit
     if fast and fastfit.supported(model):  # each epoch in one call; the same numbers
         fit = functools.partial(fastfit.fit, model)
@@ -261,12 +261,26 @@ def _fingerprint(X, y) -> str:
     return digest.hexdigest()[:20]
 
 
-def _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer) -> dict:
+def _key(spec: dict) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _show_saved(name, found) -> None:
+    from IPython.display import Pretty, display
+
+    shown = "  ".join(f"{k} {v[-1]:.4f}" for k, v in found.history.items())
+    display(Pretty(f"{name:<10} {SAVED_RUN} ({len(found.epoch)} epochs)  {shown}"))
+
+
+def _run_spec(
+    keras_opt, data, epochs, seed, batch_size, kernel_regularizer, batch_seed=None
+) -> dict:
     keras = _keras()
     settings = keras_opt.get_config()
     settings.pop("name", None)
     (X_train, y_train), (X_valid, y_valid) = data
-    return {
+    extra = {} if batch_seed is None or batch_seed == seed else {"batch_seed": batch_seed}
+    return extra | {
         "optimizer": type(keras_opt).__name__,
         "settings": settings,
         "epochs": epochs,
@@ -312,33 +326,241 @@ def clear_cache() -> int:
     return removed
 
 
+class SweptHistory:
+    """One run of a sweep, trained together with the others (``helpers.batched``): like Keras's
+    History. ``epoch_times`` are the times of the whole sweep's epochs (``shared_with`` runs);
+    ``model`` is built from the final weights on first use."""
+
+    def __init__(self, result, keras_opt, seed, kernel_regularizer, shared_with):
+        self.history = result.history
+        self.epoch = list(range(len(result.history["loss"])))
+        self.epoch_times = result.epoch_times
+        self.optimizer_config = keras_opt.get_config()
+        self.cached = False
+        self.shared_with = shared_with
+        self._weights, self._rebuild = result.weights, (keras_opt, seed, kernel_regularizer)
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            keras_opt, seed, kernel_regularizer = self._rebuild
+            model = build_model(seed, kernel_regularizer=kernel_regularizer)
+            model.set_weights(self._weights)
+            model.compile(
+                loss="sparse_categorical_crossentropy",
+                optimizer=keras_optimizer(keras_opt),
+                metrics=["accuracy"],
+            )
+            self._model = model
+        return self._model
+
+
+def _reference(optimizer, hyperparameters: dict) -> Optimizer | None:
+    """The ``helpers.optimizers`` optimizer that trains as ``optimizer`` does, or None where
+    there is none (a Keras optimizer with clipping, a schedule, EMA, …). Unknown names and
+    hyperparameters out of range raise their ValueError here, before any training."""
+    keras = _keras()
+    if isinstance(optimizer, str | Optimizer):
+        return get_optimizer(optimizer, **hyperparameters)
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"not an optimizer: {optimizer!r}")
+    settings = {**optimizer.get_config(), **hyperparameters}
+    settings.pop("name", None)
+    plain = {"clipnorm": None, "global_clipnorm": None, "clipvalue": None, "use_ema": False}
+    plain |= {"loss_scale_factor": None, "gradient_accumulation_steps": None}
+    if any(settings.get(k, v) != v for k, v in plain.items()):
+        return None
+    from . import optimizers
+
+    rule = getattr(optimizers, type(optimizer).__name__, None)
+    if rule is None or rule.keras_name != type(optimizer).__name__:
+        return None
+    fields = {f.name for f in dataclasses.fields(rule)}
+    known = {k: v for k, v in settings.items() if k in fields}
+    if not all(isinstance(v, int | float | bool | type(None)) for v in known.values()):
+        return None  # a learning rate schedule
+    return rule(**known)
+
+
+def train_many(
+    runs: list[dict],
+    data=None,
+    epochs: int | None = None,
+    batch_size: int = BATCH_SIZE,
+    kernel_regularizer=None,
+    cache: bool | str = False,
+    verbose: bool | None = None,
+    label: str = "sweep",
+    callbacks=(),
+    fast: bool = True,
+) -> list:
+    """Train several runs of the book's MLP, together in one TensorFlow program where they can
+    be (``helpers.batched``); one History per run, in order, each the one that ``train`` would
+    give the run alone (to float32 rounding: see ``helpers.batched``).
+
+    runs: dicts with ``optimizer`` (a course name, a reference or a Keras optimizer) and
+    optionally ``seed``, ``batch_seed``, ``label`` and ``hyperparameters`` (a dict).
+    With callbacks, ``fast=False``, a Keras optimizer that has no reference rule (clipping,
+    a schedule, …) or another Keras backend, the runs are trained one after the other.
+    Bad settings raise their error before any training starts.
+    """
+    from . import batched
+
+    keras = _keras()
+    if data is None:
+        from .data import course_data
+
+        train_pair, valid_pair, _ = course_data()
+        data = (train_pair, valid_pair)
+    epochs = config.epochs() if epochs is None else int(epochs)
+    if cache and callbacks:
+        raise ValueError("cache=True cannot tell what extra callbacks do: train without cache")
+    prepared = []
+    for run in runs:
+        hyperparameters = dict(run.get("hyperparameters", {}))
+        seed = int(run.get("seed", config.SEED))
+        batch_seed = run.get("batch_seed")
+        keras_opt = keras_optimizer(run["optimizer"], **hyperparameters)
+        reference = _reference(run["optimizer"], hyperparameters)
+        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer, batch_seed)
+        prepared.append((run, hyperparameters, seed, batch_seed, keras_opt, reference, spec))
+    batchable = (
+        fast
+        and not callbacks
+        and keras.backend.backend() == "tensorflow"
+        and all(p[5] is not None for p in prepared)
+    )
+    if batchable:  # the data's shapes, before any training
+        batched.check([batched.Run(p[5], p[2], p[3]) for p in prepared], data, epochs, batch_size)
+        batched._l2_factor(kernel_regularizer)
+    show = _in_notebook() if verbose is None else verbose
+    results = [None] * len(prepared)
+    todo = []
+    for i, (run, _, _, _, keras_opt, _, spec) in enumerate(prepared):
+        found = _read_cached(_key(spec)) if cache and cache != "refresh" else None
+        if found is not None:
+            if show:
+                _show_saved(run.get("label", keras_opt.name), found)
+            results[i] = found
+        else:
+            todo.append(i)
+    if not batchable:
+        for i in todo:
+            run, hyperparameters, seed, batch_seed, *_ = prepared[i]
+            results[i] = train(
+                run["optimizer"], data=data, epochs=epochs, seed=seed, batch_size=batch_size,
+                fast=fast, verbose=verbose, callbacks=callbacks, label=run.get("label"),
+                kernel_regularizer=kernel_regularizer, cache=cache, batch_seed=batch_seed,
+                **hyperparameters,
+            )  # fmt: skip
+        return results
+    if todo:
+        bar = progress_bar(f"{label} ×{len(todo)}", epochs) if show else None
+        if bar is not None:
+            bar.on_train_begin()
+
+        def on_epoch_end(epoch, logs):
+            if bar is not None:
+                best = min(log["val_loss"] for log in logs)
+                bar.on_epoch_end(epoch, {"best val_loss": best})
+
+        trained = batched.fit(
+            [batched.Run(prepared[i][5], prepared[i][2], prepared[i][3]) for i in todo],
+            data, epochs, batch_size, kernel_regularizer, on_epoch_end,
+        )  # fmt: skip
+        for i, result in zip(todo, trained):
+            _, _, seed, _, keras_opt, _, spec = prepared[i]
+            history = SweptHistory(result, keras_opt, seed, kernel_regularizer, len(todo))
+            if cache:
+                _write_cached(_key(spec), spec, history)
+            results[i] = history
+    return results
+
+
+def _seeded(runs: dict, seeds, batch_seed) -> tuple[list, list]:
+    """Each run once per seed: the keys ((key, seed) pairs) and the run dicts."""
+    keys, specs = [], []
+    for key, run in runs.items():
+        for seed in seeds:
+            keys.append((key, seed))
+            specs.append({**run, "seed": seed, "batch_seed": batch_seed})
+    return keys, specs
+
+
 def compare(
-    optimizers: dict, data=None, epochs: int | None = None, seed: int = config.SEED, **kwargs
+    optimizers: dict,
+    data=None,
+    epochs: int | None = None,
+    seed: int = config.SEED,
+    seeds=None,
+    batch_seed: int | None = None,
+    **kwargs,
 ):
-    """Train the MLP once per optimizer, from the same initial weights and batch order.
+    """Train the MLP once per optimizer, from the same initial weights and batch order, all
+    together (``train_many``).
 
     optimizers: {label: optimizer} (Keras optimizers, reference optimizers or course names).
-    Returns {label: History}.
+    Returns {label: History}. With ``seeds`` (say ``(42, 43, 44)``), each optimizer is trained
+    from each seed's initial weights and batch order (or ``batch_seed``'s order, for all):
+    {label: {seed: History}}. Other keywords go to ``train_many`` (cache, verbose, …) or are
+    hyperparameters of every optimizer (``learning_rate=0.01``).
     """
-    return {
-        label: train(optimizer, data=data, epochs=epochs, seed=seed, label=label, **kwargs)
-        for label, optimizer in optimizers.items()
+    options, hyperparameters = _split(kwargs)
+    runs = {
+        label: {"optimizer": opt, "label": label, "hyperparameters": hyperparameters}
+        for label, opt in optimizers.items()
     }
+    keys, specs = _seeded(runs, [seed] if seeds is None else list(seeds), batch_seed)
+    histories = train_many(specs, data=data, epochs=epochs, label="compare", **options)
+    return _nest(keys, histories, seeds is None)
 
 
-def sweep(optimizer, learning_rates, data=None, epochs: int | None = None, **kwargs):
-    """Train once per learning rate (same weights, same batches): {learning rate: History}."""
-    return {
-        float(lr): train(
-            optimizer,
-            data=data,
-            epochs=epochs,
-            label=f"η={lr:g}",
-            learning_rate=float(lr),
-            **kwargs,
-        )
+def sweep(
+    optimizer,
+    learning_rates,
+    data=None,
+    epochs: int | None = None,
+    seed: int = config.SEED,
+    seeds=None,
+    batch_seed: int | None = None,
+    **kwargs,
+):
+    """Train once per learning rate (same weights, same batches), all together:
+    {learning rate: History}; with ``seeds``, {learning rate: {seed: History}} (as in
+    ``compare``). Other keywords as in ``compare``."""
+    options, hyperparameters = _split(kwargs)
+    runs = {
+        float(lr): {
+            "optimizer": optimizer,
+            "label": f"η={float(lr):g}",
+            "hyperparameters": {**hyperparameters, "learning_rate": float(lr)},
+        }
         for lr in learning_rates
     }
+    keys, specs = _seeded(runs, [seed] if seeds is None else list(seeds), batch_seed)
+    label = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
+    histories = train_many(specs, data=data, epochs=epochs, label=label, **options)
+    return _nest(keys, histories, seeds is None)
+
+
+_OPTIONS = ("batch_size", "kernel_regularizer", "cache", "verbose", "callbacks", "fast")
+
+
+def _split(kwargs: dict) -> tuple[dict, dict]:
+    """Keywords of ``train_many``, and the rest: hyperparameters."""
+    options = {k: v for k, v in kwargs.items() if k in _OPTIONS}
+    return options, {k: v for k, v in kwargs.items() if k not in _OPTIONS}
+
+
+def _nest(keys, histories, single_seed: bool) -> dict:
+    nested: dict = {}
+    for (key, seed), history in zip(keys, histories):
+        if single_seed:
+            nested[key] = history
+        else:
+            nested.setdefault(key, {})[seed] = history
+    return nested
 
 
 def best(history, metric: str = "val_loss") -> float:

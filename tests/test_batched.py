@@ -1,0 +1,182 @@
+"""Many runs of the MLP at once (helpers.batched, training.sweep/compare/train_many): the update
+rules in TensorFlow equal keras.optimizers step for step, and every run of a sweep gives the
+history it gives alone."""
+
+import numpy as np
+import pytest
+
+from helpers import backend
+from helpers import optimizers as O
+
+try:
+    keras = backend.keras()
+except ImportError as error:
+    pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}", allow_module_level=True)
+
+import tensorflow as tf  # noqa: E402
+from test_optimizers import SETTINGS  # noqa: E402
+
+from helpers import batched, training  # noqa: E402
+
+# A run of a sweep equals the same run alone to this, in every metric of the first epoch
+# (float32: the batched matmuls add in another order than Keras's Dense layers).
+FIRST_EPOCH_TOLERANCE = 1e-5
+STEP_TOLERANCE = 1e-5  # relative, per step of an update rule against Keras's
+
+
+def _gradients(model, X, y):
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(X))
+    return tape.gradient(loss, model.trainable_variables)
+
+
+CASES = [(name, settings) for name, all_settings in SETTINGS.items() for settings in all_settings]
+
+
+@pytest.mark.parametrize("name, settings", CASES, ids=[f"{n}-{i}" for n, i in enumerate(CASES)])
+def test_update_rules_match_keras_on_the_mlps_gradients(name, settings, small_data):
+    """Two runs in one group (the second with half the learning rate), each against its own
+    Keras model and optimizer, five steps, each on the gradient at Keras's current weights."""
+    (X, y), _ = small_data
+    runs = [
+        batched.Run(O.get(name, **settings)),
+        batched.Run(O.get(name, **{**settings, "learning_rate": settings["learning_rate"] / 2})),
+    ]
+    ((optimizer, members),) = batched._groups(runs)
+    group = batched._Group(optimizer, runs, {42: batched.initial_weights(42)}, shared=True)
+    models = [training.build_model(42) for _ in runs]
+    keras_opts = [run.optimizer.to_keras() for run in runs]
+    iterations = tf.Variable(0, dtype=tf.int64)
+    worst = 0.0
+    for step in range(5):
+        X_batch, y_batch = X[step * 64 : (step + 1) * 64], y[step * 64 : (step + 1) * 64]
+        grads = [_gradients(model, X_batch, y_batch) for model in models]
+        for model, keras_opt, g in zip(models, keras_opts, grads):
+            keras_opt.apply_gradients(zip(g, model.trainable_variables))
+        stacked = [
+            tf.constant(np.stack([g[j].numpy() for g in grads], axis=axis))
+            for j, axis in enumerate(group.axes)
+        ]
+        group.update(stacked, iterations)
+        iterations.assign_add(1)
+        for ours, model in zip(group.final_weights(), models):
+            for a, b in zip(ours, model.get_weights()):
+                scale = max(1.0, float(np.abs(b).max()))
+                worst = max(worst, float(np.abs(a - b).max()) / scale)
+    moved = np.abs(models[0].get_weights()[0] - batched.initial_weights(42)[0]).max()
+    assert moved > 1e-5, f"{name} {settings} hardly moved: a weak test"
+    assert worst <= STEP_TOLERANCE, f"{name} {settings}: {worst:.2e}"
+
+
+def _largest_difference(a, b, epochs=None):
+    return max(
+        abs(x - y)
+        for key in a.history
+        for x, y in list(zip(a.history[key], b.history[key], strict=True))[:epochs]
+    )
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_a_sweep_gives_each_run_its_history_alone(name, small_data):
+    rates = [0.001, 0.01] if name == "adam" else [0.01, 0.05]
+    swept = training.sweep(name, rates, data=small_data, epochs=2)
+    assert all(isinstance(h, training.SweptHistory) for h in swept.values())
+    for lr in rates:
+        alone = training.train(name, data=small_data, epochs=2, learning_rate=lr)
+        assert _largest_difference(swept[lr], alone, epochs=1) <= FIRST_EPOCH_TOLERANCE
+        weights = swept[lr].model.get_weights()
+        assert max(np.abs(a - b).max() for a, b in zip(weights, alone.model.get_weights())) < 1e-4
+    # the runs really differ: one learning rate is not another's copy
+    assert _largest_difference(swept[rates[0]], swept[rates[1]]) > 1e-3
+
+
+def test_compare_trains_different_rules_together(small_data):
+    optimizers = {"GD": "gd", "Nesterov": "nesterov", "AdamW": "adamw", "Adam": "adam"}
+    together = training.compare(optimizers, data=small_data, epochs=1)
+    assert list(together) == list(optimizers)
+    for label, name in optimizers.items():
+        alone = training.train(name, data=small_data, epochs=1)
+        assert _largest_difference(together[label], alone) <= FIRST_EPOCH_TOLERANCE, label
+
+
+def test_seeds_draw_their_own_weights_and_batches(small_data):
+    seeds = (42, 7)
+    runs = training.compare({"Adam": "adam"}, data=small_data, epochs=1, seeds=seeds)
+    assert set(runs["Adam"]) == set(seeds)
+    for seed in seeds:
+        alone = training.train("adam", data=small_data, epochs=1, seed=seed)
+        assert _largest_difference(runs["Adam"][seed], alone) <= FIRST_EPOCH_TOLERANCE
+    # one batch order for both: the seed then only draws the initial weights
+    shared = training.compare(
+        {"Adam": "adam"}, data=small_data, epochs=1, seeds=seeds, batch_seed=42
+    )
+    alone = training.train("adam", data=small_data, epochs=1, seed=7, batch_seed=42)
+    assert _largest_difference(shared["Adam"][7], alone) <= FIRST_EPOCH_TOLERANCE
+    assert _largest_difference(shared["Adam"][7], runs["Adam"][7]) > 1e-4
+
+
+def test_an_l2_penalty_is_trained_as_keras_adds_it(small_data):
+    l2 = keras.regularizers.l2(1e-3)
+    swept = training.sweep("gd", [0.01, 0.05], data=small_data, epochs=1, kernel_regularizer=l2)
+    alone = training.train(
+        "gd", data=small_data, epochs=1, learning_rate=0.05, kernel_regularizer=l2
+    )
+    assert _largest_difference(swept[0.05], alone) <= FIRST_EPOCH_TOLERANCE
+
+
+def test_each_run_is_cached_under_its_single_run_key(small_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("FASTER_OPTIMIZERS_DATA", str(tmp_path))
+    training.sweep("adam", [0.001, 0.002], data=small_data, epochs=1, cache=True)
+    assert len(list(training.runs_dir().glob("*.json"))) == 2
+    alone = training.train("adam", data=small_data, epochs=1, learning_rate=0.002, cache=True)
+    assert alone.cached
+    # a sweep that overlaps trains only what is missing
+    trained = []
+    real_fit = batched.fit
+    monkeypatch.setattr(
+        batched, "fit", lambda runs, *a, **k: trained.append(len(runs)) or real_fit(runs, *a, **k)
+    )
+    again = training.sweep("adam", [0.001, 0.003], data=small_data, epochs=1, cache=True)
+    assert trained == [1] and again[0.001].cached and not again[0.003].cached
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: training.sweep("adamm", [0.01], data=d, epochs=1), "unknown optimizer"),
+        (lambda d: training.sweep("adam", [0.01, -1.0], data=d, epochs=1), "learning_rate"),
+        (lambda d: training.compare({"A": "adam"}, data=d, epochs=1, beta_1=1.5), "beta_1"),
+        (
+            lambda d: training.sweep(
+                "adam", [0.01], data=((d[0][0], d[0][1][:10]), d[1]), epochs=1
+            ),
+            "labels",
+        ),
+        (
+            lambda d: training.sweep(
+                "adam", [0.01], data=((d[0][0][:, :5], d[0][1]), d[1]), epochs=1
+            ),
+            "28 × 28",
+        ),
+    ],  # fmt: skip
+)
+def test_bad_settings_fail_before_any_training(call, message, small_data, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(batched, "fit", no_training)
+    monkeypatch.setattr(training, "build_model", no_training)
+    with pytest.raises(ValueError, match=message):
+        call(small_data)
+
+
+def test_callbacks_train_one_run_after_the_other(small_data):
+    class Counter(keras.callbacks.Callback):
+        epochs = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            Counter.epochs += 1
+
+    runs = training.sweep("gd", [0.01, 0.02], data=small_data, epochs=1, callbacks=[Counter()])
+    assert Counter.epochs == 2 and not isinstance(runs[0.01], training.SweptHistory)
