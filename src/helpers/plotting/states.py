@@ -1,5 +1,5 @@
 """The optimizer's internal state over a run: momentum, accumulators, bias corrections, the
-effective step."""
+effective learning rate."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
     """The one state quantity that tells most about this optimizer, per coordinate and step.
 
     Gradient descent has no state: its gradient |∂J/∂θᵢ|. Momentum methods: the size of the
-    momentum |mᵢ|. Adaptive methods: the effective step size per coordinate (η/√(sᵢ + ε) for
+    momentum |mᵢ|. Adaptive methods: the effective learning rate per coordinate (η/√(sᵢ + ε) for
     AdaGrad and RMSProp; Adam's αₜ/(√sᵢ + ε̂), bias correction included). Returns a title and
     {label: values of shape (steps + 1,)}.
     """
@@ -33,7 +33,7 @@ def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
         step = np.asarray(result.optimizer.effective_step(result.states))
         step = np.broadcast_to(step, result.path.shape).copy()
         step[0] = np.nan  # before the first step there is none
-        return "effective step size per coordinate", {"θ1": step[:, 0], "θ2": step[:, 1]}
+        return "effective learning rate per coordinate", {"θ1": step[:, 0], "θ2": step[:, 1]}
 
 
 def bias_corrections(optimizer, steps: int) -> dict[str, np.ndarray]:
@@ -48,8 +48,8 @@ def bias_corrections(optimizer, steps: int) -> dict[str, np.ndarray]:
 def state_panel(result: Trajectory, axes=None):
     """Every state variable of a run over the steps, one row each, chosen by optimizer.
 
-    Momentum mᵢ (linear), accumulators sᵢ (log), the effective step per coordinate (log) and,
-    for the Adam family, the bias-correction factors. Returns ``fig, axes``.
+    Momentum mᵢ (linear), accumulators sᵢ (log), the effective learning rate per coordinate
+    (log) and, for the Adam family, the bias-correction factors. Returns ``fig, axes``.
     """
     kind = result.optimizer.kind
     states = result.states
