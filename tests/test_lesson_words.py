@@ -19,7 +19,7 @@ def code(text):
 
 
 def test_words_leave_out_code_fences_and_tag_lines():
-    text = "one two\n```python\nx = 1  # not prose\n```\n<details><summary>Solution</summary>\nthree"
+    text = "one two\n```python\nx = 1  # code\n```\n<details><summary>Solution</summary>\nthree"
     assert lesson_words.words(text) == 3
 
 
