@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import helpers.exercises
-from helpers.exercises import FunctionExercise, ValueExercise, check
+from helpers.exercises import ChoiceExercise, FunctionExercise, ValueExercise, check
 from helpers.exercises.core import get
 
 
@@ -168,3 +168,12 @@ def test_reference_rules_agree_with_the_course_optimizers(name, reference, cours
         assert len(ours) == len(theirs)
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15, err_msg=f"{name}: {case}")
+
+
+def test_choice_exercises_check_the_prediction():
+    assert isinstance(get("momentum.predict_beta"), ChoiceExercise)
+    assert check("momentum.predict_beta", " Further ").ok is True
+    wrong = check("momentum.predict_beta", "closer")
+    assert wrong.ok is False and "friction" in wrong.message
+    assert "one of 'closer', 'further'" in check("momentum.predict_beta", "faster").message
+    assert check("momentum.predict_beta", ...).ok is None

@@ -107,3 +107,37 @@ def test_state_panel_draws_the_optimizers_state(name):
     fig, axes = plotting.state_panel(run)
     drawn = [line for ax in np.atleast_1d(axes) for line in ax.lines]
     assert drawn and all(len(line.get_xdata()) > 1 for line in drawn)
+
+
+def test_lookahead_arrows_measure_the_gradient_at_theta_and_ahead_of_it():
+    narrow = surfaces.get("bowl", condition=100)
+    run = trajectories.run(optimizers.get("momentum", learning_rate=0.008), narrow, steps=20)
+    ax, data = plotting.lookahead_arrows(run, steps=[2, 3, 4])
+    beta = run.optimizer.momentum
+    np.testing.assert_allclose(data["theta"], run.path[[2, 3, 4]])
+    np.testing.assert_allclose(
+        data["ahead"], run.path[[2, 3, 4]] + beta * run.states["momentum"][[2, 3, 4]]
+    )
+    np.testing.assert_allclose(data["grad_ahead"][0], narrow.gradient(data["ahead"][0]))
+    assert len(ax.collections[-2:]) == 2  # one quiver at θ, one at θ + βm
+    # across the valley the gradient measured ahead pushes back: its steep component has the
+    # other sign wherever the momentum carries θ2 across the floor
+    crossing = np.sign(data["theta"][:, 1]) != np.sign(data["ahead"][:, 1])
+    assert crossing.any()
+    assert np.all(
+        np.sign(data["grad_here"][crossing, 1]) != np.sign(data["grad_ahead"][crossing, 1])
+    )
+
+
+def test_ema_weights_are_one_minus_beta_times_its_powers_and_add_up_to_one():
+    ax, weights = plotting.ema_weights(betas=(0.5, 0.9), terms=400)
+    np.testing.assert_allclose(weights[0.9][:3], [0.1, 0.09, 0.081])
+    for w in weights.values():
+        assert np.isclose(w.sum(), 1.0, atol=1e-12)
+        assert np.all(np.diff(w) < 0)
+    assert [
+        line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")
+    ] == [
+        "β = 0.5",
+        "β = 0.9",
+    ]

@@ -19,6 +19,13 @@ Exercise names are "<module>.<exercise>": the module ``helpers.exercises.<module
 dict ``EXERCISES`` of them (one module per notebook).
 """
 
-from .core import Check, Exercise, FunctionExercise, ValueExercise, check
+from .core import Check, ChoiceExercise, Exercise, FunctionExercise, ValueExercise, check
 
-__all__ = ["Check", "Exercise", "FunctionExercise", "ValueExercise", "check"]
+__all__ = [
+    "Check",
+    "ChoiceExercise",
+    "Exercise",
+    "FunctionExercise",
+    "ValueExercise",
+    "check",
+]

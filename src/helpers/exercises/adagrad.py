@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
 
 # --- 1. The book's AdaGrad step --------------------------------------------------------------
 
@@ -82,6 +82,9 @@ def _effective_cases(rng):
             (1000, 0.3, 0.5, 1.0),
         )
     ]
+
+
+CHANGED_S0, CHANGED_G, CHANGED_T = 1.0, 0.01, 10_000  # the "change the experiment" exercise
 
 
 EXERCISES = {
@@ -185,5 +188,34 @@ EXERCISES = {
         ],
         success="step t moves η·g/√(t·g²) = η/√t: a tenth of the first step at t = 100, a "
         "hundredth at t = 10,000.",
+    ),
+    "predict_diverge": ChoiceExercise(
+        name="adagrad.predict_diverge",
+        answer="no",
+        options=("yes", "no"),
+        hints=[
+            (
+                "yes",
+                "s already holds the current g², so |g|/√(s + ε) < 1: no coordinate moves by "
+                "more than η in one step, and each overshoot adds a large g² to s.",
+            )
+        ],
+        success="no: |g|/√(s + ε) < 1, so no coordinate moves by more than η in a step, and "
+        "every overshoot swells s and shortens the next steps. AdaGrad brakes itself.",
+    ),
+    "changed_s0": ValueExercise(
+        name="adagrad.changed_s0",
+        answer=CHANGED_G / math.sqrt(CHANGED_S0 + CHANGED_T * CHANGED_G**2 + 1e-7),
+        rtol=1e-2,
+        hints=[
+            (
+                CHANGED_G / math.sqrt(0.1 + CHANGED_T * CHANGED_G**2 + 1e-7),
+                "that is with Keras's s₀ = 0.1: set s0 = 1.0 and run again.",
+            ),
+            (1 / math.sqrt(CHANGED_T), "that is the book's s₀ = 0; the cell asks for s₀ = 1."),
+        ],
+        success="g/√(s₀ + t·g² + ε) = 0.01/√(1 + 1) ≈ 0.0071: with s₀ = 1 the gentle slope's "
+        "t·g² = 1 after 10,000 steps is only as large as s₀, so its steps have not yet joined "
+        "the η/√t line.",
     ),
 }

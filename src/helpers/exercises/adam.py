@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
 
 # --- 1. One step of Adam, the book's form ---------------------------------------------------
 
@@ -128,6 +128,9 @@ def _max_norm(u, grad, beta_2):
     return np.maximum(beta_2 * u, np.abs(grad))
 
 
+CHANGED_BETA_2 = 0.99  # the "change the experiment" exercise: the uncorrected first step
+
+
 EXERCISES = {
     "step": FunctionExercise(
         name="adam.step",
@@ -243,5 +246,37 @@ EXERCISES = {
             ),
         ],
         success="u ← max(β2u, |∇J|), θ ← θ − η/(1 − β1ᵗ) · m ⊘ (u + ε): Keras's Adamax.",
+    ),
+    "predict_first_step": ChoiceExercise(
+        name="adam.predict_first_step",
+        answer="longer",
+        options=("shorter", "equal", "longer"),
+        hints=[
+            (
+                "shorter",
+                "m is 10 times too small after one step, but s is 1,000 times too small, and the "
+                "step divides by √s: (1 − β1)/√(1 − β2) ≈ 3.2.",
+            ),
+            (
+                "equal",
+                "that is with the corrections; without them the first step is "
+                "(1 − β1)/√(1 − β2) ≈ 3.2 η.",
+            ),
+        ],
+        success="longer: (1 − β1)/√(1 − β2) = 0.1/√0.001 ≈ 3.2 η, and the steps keep growing "
+        "for a while, because s is even further from g² than m is from g.",
+    ),
+    "changed_beta_2": ValueExercise(
+        name="adam.changed_beta_2",
+        answer=(1 - 0.9) / np.sqrt(1 - CHANGED_BETA_2 + 1e-7),
+        rtol=1e-3,
+        hints=[
+            (
+                (1 - 0.9) / np.sqrt(1 - 0.999),
+                "that is with β2 = 0.999: set beta_2 = 0.99 and run again.",
+            ),
+        ],
+        success="(1 − β1)/√(1 − β2) = 0.1/√0.01 = 1: with β2 = 0.99 the first uncorrected "
+        "step happens to be η, but the later ones still grow, since m catches up faster than s.",
     ),
 }

@@ -150,6 +150,35 @@ class ValueExercise(Exercise):
         return Check(self.name, False, f"{value:g} is not it; look again at the formula above.")
 
 
+@dataclass
+class ChoiceExercise(Exercise):
+    """The learner predicts one of a few outcomes (a word such as "more" or "less") before
+    running the experiment that decides it; the check says whether the prediction was right.
+
+    hints: (wrong option, explanation) pairs.
+    """
+
+    name: str
+    answer: str
+    options: tuple[str, ...]
+    hints: list[tuple[str, str]] = field(default_factory=list)
+    success: str = "that is what happens."
+
+    def evaluate(self, answer) -> Check:
+        if answer is None or answer is Ellipsis:
+            return Check(self.name, None, NOT_ANSWERED)
+        choices = ", ".join(repr(option) for option in self.options)
+        if not isinstance(answer, str) or answer.strip().lower() not in self.options:
+            return Check(self.name, False, f"answer with one of {choices}, got {answer!r}.")
+        answer = answer.strip().lower()
+        if answer == self.answer:
+            return Check(self.name, True, self.success)
+        for wrong, hint in self.hints:
+            if answer == wrong:
+                return Check(self.name, False, hint)
+        return Check(self.name, False, f"not {answer!r}: run the experiment and look again.")
+
+
 def get(name: str) -> Exercise:
     """The exercise "<module>.<exercise>" (the module is helpers.exercises.<module>)."""
     module_name, _, key = name.partition(".")

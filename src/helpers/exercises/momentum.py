@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
 
 
 def reference(theta, m, grad, learning_rate, momentum):
@@ -21,6 +21,23 @@ def _cases(rng):
         }
         for lr, beta in ((0.01, 0.9), (0.1, 0.5), (0.05, 0.99))
     ]
+
+
+def speedup(kappa: float) -> float:
+    """Steps of gradient descent over steps of momentum to J − J* < 1e-6 on the bowl of
+    condition number kappa, each with the theory's best η (and β): the exercise's experiment."""
+    from helpers import optimizers, surfaces, trajectories
+
+    bowl = surfaces.get("bowl", condition=kappa)
+    beta = ((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2
+    runs = [
+        optimizers.get("gd", learning_rate=2 / (1 + kappa)),
+        optimizers.get("momentum", learning_rate=4 / (1 + kappa**0.5) ** 2, momentum=beta),
+    ]
+    gd, momentum = (
+        trajectories.run(o, bowl, steps=20_000, record_state=False).steps_to(1e-6) for o in runs
+    )
+    return gd / momentum
 
 
 EXERCISES = {
@@ -89,5 +106,26 @@ EXERCISES = {
             ),
         ],
         success="β* = ((√κ − 1)/(√κ + 1))² = (9/11)² ≈ 0.669.",
+    ),
+    "predict_beta": ChoiceExercise(
+        name="momentum.predict_beta",
+        answer="further",
+        options=("closer", "further"),
+        hints=[
+            (
+                "closer",
+                "less friction is not more speed where it counts: with β = 0.99 the ball keeps "
+                "swinging across the valley for hundreds of steps (1/(1 − β) = 100).",
+            )
+        ],
+        success="with β = 0.99 there is almost no friction: the swings across the valley die "
+        "out over some hundred steps, and after 150 steps momentum is still far from the minimum.",
+    ),
+    "speedup": ValueExercise(
+        name="momentum.speedup",
+        answer=lambda: speedup(1000),
+        rtol=1e-2,
+        success="about 20×, three times the 6.7× at κ = 100: gradient descent's steps grow like "
+        "κ, momentum's like √κ, so the speed-up grows like √κ (√10 ≈ 3.2).",
     ),
 }

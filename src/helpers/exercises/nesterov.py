@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
 
 
 class QuadraticGradient:
@@ -123,6 +123,9 @@ def _limit(beta, curvature=LIMIT_CURVATURE):
     return 2 * (1 + beta) / ((1 + 2 * beta) * curvature)
 
 
+CHANGED_BETA = 0.5  # the "change the experiment" exercise: Nesterov's limit at this β
+
+
 EXERCISES = {
     "step": FunctionExercise(
         name="nesterov.step",
@@ -200,5 +203,40 @@ EXERCISES = {
             ),
         ],
         success="2(1 + β)/((1 + 2β)λmax) = 3.8/(2.8 × 50) ≈ 0.0271, below gradient descent's 0.04.",
+    ),
+    "predict_diverge": ChoiceExercise(
+        name="nesterov.predict_diverge",
+        answer="nesterov",
+        options=("momentum", "nesterov", "both", "neither"),
+        hints=[
+            (
+                "momentum",
+                "momentum's limit is 2(1 + β)/λmax = 0.38 at β = 0.9: η = 0.2 is well inside it.",
+            ),
+            (
+                "both",
+                "momentum's limit is 2(1 + β)/λmax = 0.38 at β = 0.9: η = 0.2 is well inside it.",
+            ),
+            (
+                "neither",
+                "Nesterov's limit is 2(1 + β)/((1 + 2β)λmax) ≈ 0.136 at β = 0.9, below η = 0.2.",
+            ),
+        ],
+        success="Nesterov diverges and momentum does not: at β = 0.9 Nesterov's limit "
+        "2(1 + β)/((1 + 2β)λmax) ≈ 0.136 is almost three times below momentum's 0.38.",
+    ),
+    "limit_beta": ValueExercise(
+        name="nesterov.limit_beta",
+        answer=2 * (1 + CHANGED_BETA) / ((1 + 2 * CHANGED_BETA) * 10),
+        rtol=2e-2,
+        hints=[
+            (
+                _limit(0.9, curvature=10),
+                "that is the limit at β = 0.9: set beta = 0.5 and run again.",
+            ),
+            (2 * (1 + CHANGED_BETA) / 10, "that is momentum's limit at β = 0.5, not Nesterov's."),
+        ],
+        success="about 0.15 = 2(1 + β)/((1 + 2β)λmax) at β = 0.5: with less momentum the "
+        "look-ahead's brake overreacts less, and the limit rises towards gradient descent's 0.2.",
     ),
 }

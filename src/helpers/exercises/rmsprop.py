@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
 
 
 def reference(theta, s, grad, learning_rate, rho, epsilon):
@@ -44,6 +44,9 @@ def _wrong_s(new_s):
         return theta - learning_rate * grad / np.sqrt(s + epsilon), s
 
     return wrong
+
+
+CHANGED_RHO = 0.99  # the "change the experiment" exercise: RMSProp's first step at this ρ
 
 
 EXERCISES = {
@@ -138,5 +141,30 @@ EXERCISES = {
         success="η·|g|/√((1 − ρ)g²) = η/√(1 − ρ) ≈ 0.0316, whatever g: 3.2 times η. "
         "s starts at 0, so the first steps are too long until s has caught up; Adam's bias "
         "correction exists for this reason.",
+    ),
+    "predict_settle": ChoiceExercise(
+        name="rmsprop.predict_settle",
+        answer="hovers",
+        options=("settles", "hovers"),
+        hints=[
+            (
+                "settles",
+                "with ρ = 0.9 s follows the gradients down as they shrink, so the step stays "
+                "about η near the minimum: RMSProp jumps from one side to the other.",
+            )
+        ],
+        success="it hovers: s follows the shrinking gradients, the step stays about η, and "
+        "RMSProp ends in a cycle around the minimum instead of settling in it.",
+    ),
+    "changed_rho": ValueExercise(
+        name="rmsprop.changed_rho",
+        answer=0.01 / np.sqrt(1 - CHANGED_RHO),
+        rtol=1e-3,
+        hints=[
+            (0.01 / np.sqrt(1 - 0.9), "that is the first step with ρ = 0.9: set rho = 0.99."),
+            (0.01, "that is where the steps end; the first one divides by √((1 − ρ)g²)."),
+        ],
+        success="η/√(1 − ρ) = 0.01/√0.01 = 0.1: ten times η. The longer the memory, the "
+        "longer the first steps, until s has caught up with g² (Adam corrects this).",
     ),
 }

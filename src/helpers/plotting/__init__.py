@@ -10,8 +10,9 @@ paths stay apart in grey print.
 
 The package's modules, one job each: ``style`` (rcParams, colours, log-axis limits), ``paths``
 (surfaces and paths), ``curves`` (losses, images, training curves), ``states`` (the optimizer's
-internal state) and ``stability`` (drawing stability maps; they are computed by
-``helpers.stability``). Every name is also here, as ``plotting.draw_path`` and so on.
+internal state), ``stability`` (drawing stability maps; they are computed by
+``helpers.stability``) and ``intuition`` (Nesterov's look-ahead, the weights of a moving
+average). Every name is also here, as ``plotting.draw_path`` and so on.
 """
 
 from .. import registry
@@ -26,6 +27,7 @@ from .curves import (
     run_colors,
     show_images,
 )
+from .intuition import ema_weights, lookahead_arrows
 from .paths import PathArtists, contour_levels, draw_path, draw_surface, plot_paths, visible_path
 from .stability import stability_map
 from .states import bias_corrections, state_panel, state_series
@@ -48,8 +50,10 @@ __all__ = [
     "draw_loss",
     "draw_path",
     "draw_surface",
+    "ema_weights",
     "learning_curves",
     "limit_loss_axis",
+    "lookahead_arrows",
     "loss_values",
     "plot_paths",
     "run_colors",

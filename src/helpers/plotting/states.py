@@ -1,5 +1,5 @@
 """The optimizer's internal state over a run: momentum, accumulators, bias corrections, the
-effective step."""
+effective learning rate."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
     """The one state quantity that tells most about this optimizer, per coordinate and step.
 
     Gradient descent has no state: its gradient |∂J/∂θᵢ|. Momentum methods: the size of the
-    momentum |mᵢ|. Adaptive methods: the effective step size per coordinate (η/√(sᵢ + ε) for
-    AdaGrad and RMSProp; Adam's αₜ/(√sᵢ + ε̂), bias correction included). Returns a title and
+    momentum |mᵢ|. Adaptive methods: the effective learning rate per coordinate (η/√(sᵢ + ε) for
+    AdaGrad and RMSProp), or for the Adam family the step size that multiplies m (Adam's
+    αₜ/(√sᵢ + ε̂), bias correction included). Returns a title and
     {label: values of shape (steps + 1,)}.
     """
     kind = result.optimizer.kind
@@ -33,7 +34,14 @@ def state_series(result: Trajectory) -> tuple[str, dict[str, np.ndarray]]:
         step = np.asarray(result.optimizer.effective_step(result.states))
         step = np.broadcast_to(step, result.path.shape).copy()
         step[0] = np.nan  # before the first step there is none
-        return "effective step size per coordinate", {"θ1": step[:, 0], "θ2": step[:, 1]}
+        # AdaGrad and RMSProp: η/√(sᵢ + ε), the effective learning rate. The Adam family's
+        # factor multiplies m, the average of the gradients, not the gradient itself.
+        title = (
+            "effective learning rate per coordinate"
+            if type(result.optimizer).__name__ in ("Adagrad", "RMSprop")
+            else "step size per coordinate (it multiplies m)"
+        )
+        return title, {"θ1": step[:, 0], "θ2": step[:, 1]}
 
 
 def bias_corrections(optimizer, steps: int) -> dict[str, np.ndarray]:
@@ -48,8 +56,8 @@ def bias_corrections(optimizer, steps: int) -> dict[str, np.ndarray]:
 def state_panel(result: Trajectory, axes=None):
     """Every state variable of a run over the steps, one row each, chosen by optimizer.
 
-    Momentum mᵢ (linear), accumulators sᵢ (log), the effective step per coordinate (log) and,
-    for the Adam family, the bias-correction factors. Returns ``fig, axes``.
+    Momentum mᵢ (linear), accumulators sᵢ (log), the effective learning rate per coordinate
+    (log) and, for the Adam family, the bias-correction factors. Returns ``fig, axes``.
     """
     kind = result.optimizer.kind
     states = result.states
