@@ -127,7 +127,9 @@ def minima(f, grad, hessian, window, parsed):
     if not finite.any():
         divisor = parsed.zero_denominator(X, Y) if parsed is not None else None
         if divisor is not None:
-            raise FormulaError(f"division by zero everywhere: {divisor} is 0 on the whole window")
+            raise FormulaError(
+                f"division by zero everywhere: the divisor {divisor} is 0 all over the window"
+            )
         raise FormulaError(f"J is not a finite number anywhere in the window {shown}")
     Z = np.where(finite, Z, np.inf)
     # the grid's local minima (no lower neighbour among the eight), lowest first
@@ -153,7 +155,8 @@ def minima(f, grad, hessian, window, parsed):
     )
     values = np.where(outside, np.inf, values)  # a minimum beyond the window is not this one's
     best = values.min()
-    if not np.isfinite(best):
+    lowest_seen = Z.min()
+    if not best <= lowest_seen + 1e-12 * (1 + abs(lowest_seen)):  # J kept falling off the edge
         raise OnTheEdge(
             f"J has no minimum inside the window {shown}: it keeps falling beyond its edge; "
             "give a window that holds a minimum"

@@ -36,6 +36,7 @@ import numpy as np
 from . import portable
 
 MAX_LENGTH = 300  # characters: a formula, not a program
+MAX_NODES = 1000  # operations of the formula and its derivatives, to stay live
 
 
 class FormulaError(ValueError):
@@ -119,6 +120,11 @@ class Formula:
                 raise FormulaError("the formula uses neither x nor y: its surface is flat")
             gx, gy = (self._d(self.root, v) for v in (1, 2))
             self.outputs = (self.root, gx, gy, self._d(gx, 1), self._d(gx, 2), self._d(gy, 2))
+            if len(self._nodes) > MAX_NODES:
+                raise FormulaError(
+                    f"the formula is too intricate: its derivatives take {len(self._nodes)} "
+                    f"operations (at most {MAX_NODES})"
+                )
         except RecursionError:
             raise FormulaError("the formula is nested too deeply") from None
 
@@ -182,7 +188,7 @@ class Formula:
     def _compute(self, node, values, x, y):
         op, *args = node
         if op == "const":
-            return args[0]
+            return np.float64(args[0])  # NumPy's division: 1/0 is inf, not an exception
         if op == "var":
             return x if args[0] == 1 else y
         if op == "call":
@@ -417,7 +423,9 @@ class Formula:
         if isinstance(node, ast.Call):
             return self._call(node)
         what = _NOT_ALLOWED.get(type(node), type(node).__name__)
-        hint = ": write sin(x), not np.sin(x)" if isinstance(node, ast.Attribute) else ""
+        hint = ""
+        if isinstance(node, ast.Attribute) and node.attr in FUNCTIONS:
+            hint = f": write {node.attr}(x), not {self._source(node)}(x)"
         raise FormulaError(f"{what} ({self._source(node)}) is not allowed in a formula{hint}")
 
     def _number(self, node: ast.Constant) -> int:

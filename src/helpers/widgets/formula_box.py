@@ -16,13 +16,14 @@ class FormulaBox(W.HBox):
     """``J(x, y) = [text] [use]``: Enter (or leaving the box) or the button makes the surface
     of the formula typed (``surfaces.custom``), adds it to ``menu`` (the explorer's surface
     dropdown, made here) and selects it there. A formula used before is selected again, not
-    made anew. ``on_error(message)`` receives a bad formula's message.
+    made anew. ``on_error(message)`` receives a bad formula's message; ``on_unchanged()`` is
+    called when the formula typed is the surface already selected (to clear a message).
 
     ``adding`` is True while the menu's options change (ipywidgets then selects the first
     option for a moment): the explorer ignores the menu meanwhile."""
 
-    def __init__(self, surface: surfaces.Surface, on_error):
-        self.on_error = on_error
+    def __init__(self, surface: surfaces.Surface, on_error, on_unchanged=None):
+        self.on_error, self.on_unchanged = on_error, on_unchanged
         self.adding = False
         self.known: dict[str, surfaces.Surface] = {}  # your own surfaces, by name
         self.menu = W.Dropdown(
@@ -65,7 +66,12 @@ class FormulaBox(W.HBox):
             except FormulaError as error:
                 self.on_error(str(error))
                 return None
+            except Exception as error:  # noqa: BLE001 - a message in the widget, never a traceback
+                self.on_error(f"this formula could not be used ({type(error).__name__}: {error})")
+                return None
             self._add(surface)
+        if self.menu.value == surface.name and self.on_unchanged is not None:
+            self.on_unchanged()
         self.menu.value = surface.name
         return surface
 

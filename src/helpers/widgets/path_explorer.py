@@ -128,7 +128,9 @@ class Explorer(LiveFigure, W.VBox):
                 )
         self.controls["steps"] = IntControl("steps", "steps", self.initial["steps"])
         # the surface menu, with a box for your own formula (a bad one: message, nothing else)
-        self.formula = FormulaBox(self._surface, lambda message: self._failed(BadValue(message)))
+        self.formula = FormulaBox(
+            self._surface, lambda message: self._failed(BadValue(message)), self.update
+        )
         self.controls["surface"] = self.formula.menu
         self.controls["start"] = PointControl(self._surface.starts, self.initial["start"])
         others = [n for n in optimizers.NAMES if n != self.name]
