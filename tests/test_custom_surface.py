@@ -333,3 +333,17 @@ def test_an_explorer_made_on_your_surface_resets_to_it():
     assert e._surface is J and e.controls["surface"].value == "shifted bowl"
     e.formula.text.value = "shifted bowl"  # a name in the menu selects that surface again
     assert e.error == "" and e._surface is J
+
+
+def test_a_stability_map_on_your_surface_has_the_gradient_descent_limit():
+    """Momentum on x² + 10y² (λmax = 20): stable for η < 2(1 + β)/λmax, and not above."""
+    from helpers.stability import compute_stability_map
+
+    J = surfaces.custom("x**2 + 10*y**2")
+    etas = np.array([0.05, 0.09, 0.11, 0.2])
+    betas = np.array([0.0, 0.5])
+    data = compute_stability_map(
+        "momentum", J, ("learning_rate", etas), ("momentum", betas), steps=300
+    )
+    limit = 2 * (1 + betas[:, None]) / 20
+    assert np.array_equal(data.diverged_at >= 0, etas[None, :] > limit)

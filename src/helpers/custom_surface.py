@@ -217,7 +217,7 @@ def _refine(f, grad, hessian, points, iterations=100):
     """Newton steps (gradient steps where the Hessian is not positive definite) from each
     point at once, each step along the line to the lowest of a range of step lengths."""
     p = np.array(points, dtype=float)
-    lengths = 2.0 ** np.arange(10, -41, -1)
+    lengths = np.ldexp(1.0, np.arange(10, -41, -1))  # 2¹⁰ … 2⁻⁴⁰, exactly
     with np.errstate(all="ignore"):
         value = np.asarray(f(p[:, 0], p[:, 1]), dtype=float)
         active = np.isfinite(value)
