@@ -60,6 +60,14 @@ FUNCTIONS = {
     "abs": np.abs,
 }
 _INTERNAL = {"sign": np.sign}  # for the derivative of abs; not for typing
+_STEPS = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.divide,
+    "neg": np.negative,
+    "pow": portable.power,  # a varying exponent; a constant one is a _power step
+}
 CONSTANTS = {"pi": np.pi, "e": np.e}
 VARIABLES = ("x", "y")
 
@@ -114,6 +122,8 @@ class Formula:
         self._depends: list[int] = []  # bit 1: on x, bit 2: on y
         self._derivatives: dict[tuple[int, int], int] = {}
         self.denominators: list[tuple[int, str]] = []  # (node, its text), for messages
+        self._programs: dict[tuple, list] = {}
+        self._slots: dict[tuple, list[int]] = {}
         try:
             self.root = self._read(self.text)
             if not self._depends[self.root]:
@@ -151,16 +161,44 @@ class Formula:
         x, y = (v if v.dtype.kind == "f" else v.astype(np.float64) for v in (x, y))
         shape = np.broadcast_shapes(x.shape, y.shape)
         dtype = np.result_type(x, y)
-        needed = self._needed(nodes)
-        values: dict[int, object] = {}
+        values = [None, x, y]  # by slot: 1 and 2 hold x and y, then the program's results
         with np.errstate(all="ignore"):
-            for i in sorted(needed):
-                values[i] = self._compute(self._nodes[i], values, x, y)
+            for function, args in self._program(tuple(nodes)):
+                values.append(function(*(values[a] for a in args)))
         out = []
-        for i in nodes:
-            v = np.array(np.broadcast_to(np.asarray(values[i], dtype=dtype), shape))
-            out.append(v[()] if v.ndim == 0 else v)
+        for slot in self._slots[tuple(nodes)]:
+            v = values[slot]  # a new array (or NumPy scalar) of the shape and type, as it is
+            if slot < 3 or np.shape(v) != shape or getattr(v, "dtype", None) != dtype:
+                v = np.array(np.broadcast_to(np.asarray(v, dtype=dtype), shape))
+            out.append(v[()] if np.ndim(v) == 0 else v)
         return out
+
+    def _program(self, nodes: tuple) -> list:
+        """The steps that compute ``nodes``: (function, argument slots), made once. A slot is
+        where a value is kept while evaluating: 1 and 2 for x and y, then one per step."""
+        if nodes in self._programs:
+            return self._programs[nodes]
+        slot, program = {}, []
+        for i in sorted(self._needed(nodes)):
+            op, *args = self._nodes[i]
+            if op == "var":
+                slot[i] = args[0]
+                continue
+            if op == "const":
+                value = np.float64(args[0])  # NumPy's division: 1/0 is inf, not an exception
+                function, arguments = (lambda v=value: v), ()
+            elif op == "call":
+                function, arguments = FUNCTIONS.get(args[0]) or _INTERNAL[args[0]], (args[1],)
+            elif op == "pow" and self._nodes[args[1]][0] == "const":
+                exponent = self._nodes[args[1]][1]
+                function, arguments = (lambda a, n=exponent: _power(a, n)), (args[0],)
+            else:
+                function, arguments = _STEPS[op], tuple(args)
+            program.append((function, tuple(slot[a] for a in arguments)))
+            slot[i] = len(program) + 2
+        self._programs[nodes] = program
+        self._slots[nodes] = [slot[i] for i in nodes]
+        return program
 
     def zero_denominator(self, x, y) -> str | None:
         """The text of a divisor that is 0 at every point (x, y), if there is one."""
@@ -184,31 +222,6 @@ class Formula:
                 elif op not in ("const", "var"):
                     todo.extend(args)
         return needed
-
-    def _compute(self, node, values, x, y):
-        op, *args = node
-        if op == "const":
-            return np.float64(args[0])  # NumPy's division: 1/0 is inf, not an exception
-        if op == "var":
-            return x if args[0] == 1 else y
-        if op == "call":
-            name, a = args
-            return (FUNCTIONS.get(name) or _INTERNAL[name])(values[a])
-        if op == "neg":
-            return -values[args[0]]
-        a, b = values[args[0]], values[args[1]]
-        if op == "add":
-            return a + b
-        if op == "sub":
-            return a - b
-        if op == "mul":
-            return a * b
-        if op == "div":
-            return a / b
-        exponent = self._nodes[args[1]]  # op == "pow"
-        if exponent[0] == "const":
-            return _power(a, exponent[1])
-        return portable.power(a, b)
 
     # --- building ---------------------------------------------------------------------------
     def _node(self, *entry) -> int:
