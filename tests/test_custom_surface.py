@@ -347,3 +347,15 @@ def test_a_stability_map_on_your_surface_has_the_gradient_descent_limit():
     )
     limit = 2 * (1 + betas[:, None]) / 20
     assert np.array_equal(data.diverged_at >= 0, etas[None, :] > limit)
+
+
+def test_the_schedule_explorer_takes_your_surface():
+    from helpers.widgets import schedule_explorer
+
+    J = surfaces.custom("(x**2 - 4)**2/8 + 2*(y - x/2)**2")
+    s = schedule_explorer(surface=J, learning_rate=0.05)
+    assert s.controls["surface"].value == J.name
+    assert J.name in s.summary()
+    s.controls["surface"].value = "bowl"
+    s.controls["surface"].value = J.name
+    assert J.name in s.summary()
