@@ -19,6 +19,16 @@ BAD = [
     ("x**2 +", "not a formula: invalid syntax"),
     ("2x + y", "not a formula: invalid decimal literal at character 1; write 2*x, not 2x"),
     ("x^2 + y^2", "'^' is not a power here: write x**2 for x squared"),
+    ("x² + y²", "not a formula: invalid character '²' (U+00B2) at character 2; write x**2 for x²"),
+    (
+        "x**2 − y",
+        "not a formula: invalid character '−' (U+2212) at character 6; write - (the "
+        "keyboard's minus) to subtract",
+    ),
+    (
+        "3×x + y",
+        "not a formula: invalid character '×' (U+00D7) at character 2; write * to multiply",
+    ),
     ("z**2 + y", "unknown name 'z': a formula may use x, y, pi and e"),
     (
         "foo(x) + y",
@@ -299,7 +309,17 @@ def test_the_explorer_takes_a_typed_formula():
     assert list(e.controls["surface"].options).count("x**2 + 10*y**2") == 1
 
 
-@pytest.mark.parametrize("text, message", [BAD[3], BAD[4], BAD[10], BAD[26], BAD[30]])
+IN_THE_BOX = (
+    "x^2 + y^2",
+    "x² + y²",
+    "z**2 + y",
+    "__import__('os').system('ls')",
+    "x/(y - y)",
+    "x + y",
+)
+
+
+@pytest.mark.parametrize("text, message", [b for b in BAD if b[0] in IN_THE_BOX])
 def test_a_bad_formula_in_the_explorer_gives_its_message_and_the_surface_stays(text, message):
     e = explorer("adam", surface="saddle")
     e.formula.use("sin(x)*cos(y) + 0.1*(x**2 + y**2)")

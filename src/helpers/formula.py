@@ -5,13 +5,13 @@
     >>> float(J.value(1.0, 2.0)), [float(g) for g in J.gradient(1.0, 2.0)]
     (41.0, [2.0, 40.0])
 
-A formula may hold numbers, the variables ``x`` and ``y``, the constants ``pi`` and ``e``, the
-operators ``+ - * / **`` (and a leading minus), parentheses, and one-argument calls of the
-functions in ``FUNCTIONS``: sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, exp, log
-(natural), sqrt and abs. The text is parsed by Python's own parser (``ast.parse``) and every
-node is checked against that list; nothing is ever evaluated as Python code. Anything else
-(an unknown name, an attribute, an import, a lambda, a comprehension, a comparison, ``^``, …)
-raises ``FormulaError`` with a one-line message naming the problem.
+A formula may hold numbers, the variables ``x`` and ``y``, the constants ``pi`` (or π) and
+``e``, the operators ``+ - * / **`` (and a leading minus), parentheses, and one-argument calls
+of the functions in ``FUNCTIONS``: sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh,
+exp, log (natural), sqrt and abs. The text is parsed by Python's own parser (``ast.parse``)
+and every node is checked against that list; nothing is ever evaluated as Python code.
+Anything else (an unknown name, an attribute, an import, a lambda, a comprehension, a
+comparison, ``^``, …) raises ``FormulaError`` with a one-line message naming the problem.
 
 The gradient and the Hessian are exact: the formula becomes a small expression graph (equal
 subexpressions are shared), differentiated symbolically by the usual rules, with trivial
@@ -68,7 +68,7 @@ _STEPS = {
     "neg": np.negative,
     "pow": portable.power,  # a varying exponent; a constant one is a _power step
 }
-CONSTANTS = {"pi": np.pi, "e": np.e}
+CONSTANTS = {"pi": np.pi, "π": np.pi, "e": np.e}
 VARIABLES = ("x", "y")
 
 _ALLOWED = "numbers, x, y, pi, e, + - * / **, parentheses and " + ", ".join(FUNCTIONS)
@@ -487,6 +487,17 @@ def _power(a, exponent: float):
     return result if exponent > 0 else 1.0 / result
 
 
+# Signs of written mathematics that Python does not read, and what to type instead.
+_TYPED = {
+    "²": "write x**2 for x²",
+    "³": "write x**3 for x³",
+    "×": "write * to multiply",
+    "·": "write * to multiply",
+    "−": "write - (the keyboard's minus) to subtract",
+    "√": "write sqrt(x) for √x",
+}
+
+
 def _syntax_message(text: str, error: SyntaxError) -> str:
     words = set(re.findall(r"[A-Za-z_]\w*", text))
     statements = sorted(w for w in words if keyword.iskeyword(w))
@@ -495,5 +506,8 @@ def _syntax_message(text: str, error: SyntaxError) -> str:
     hint = ""
     if re.search(r"\d\s*[A-Za-z_(]", text) and not re.search(r"\de[-+]?\d", text):
         hint = "; write 2*x, not 2x"
+    for sign, advice in _TYPED.items():
+        if sign in text:
+            hint = f"; {advice}"
     where = f" at character {error.offset}" if error.offset else ""
     return f"not a formula: {error.msg}{where}{hint}"
