@@ -9,7 +9,10 @@ minima, a default plotting window, default start points and a one-line descripti
     >>> bowl.f(0.0, 0.0), bowl.minima
     (0.0, ((0.0, 0.0),))
 
-``names()`` lists the surfaces; ``get(name, **parameters)`` builds one.
+``names()`` lists the surfaces; ``get(name, **parameters)`` builds one; ``custom(formula)``
+makes your own from a formula in x and y (or a Python function), such as
+``custom("x**2 + 10*y**2")``, with the same parts: exact gradient and Hessian, minimum found
+numerically, a window and start points.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import custom_surface as search
 from . import portable
+from .formula import Formula, FormulaError
 
 ArrayLike = np.ndarray | float
 
@@ -353,3 +358,96 @@ def get(name: str | Surface, **parameters) -> Surface:
     except KeyError:
         raise ValueError(f"unknown surface {name!r}; choose from {', '.join(names())}") from None
     return factory(**parameters)
+
+
+# --------------------------------------------------------------------------------------------
+# Your own surface
+
+
+def custom(
+    formula: str | Callable,
+    window: tuple[float, float, float, float] | None = None,
+    starts=None,
+    name: str | None = None,
+    *,
+    grad: Callable | None = None,
+    hessian: Callable | None = None,
+) -> Surface:
+    """Your own surface, from a formula in x and y or from a Python function.
+
+        >>> J = custom("x**2 + 10*y**2")
+        >>> J.minima, J.min_value, J.window
+        (((0.0, 0.0),), 0.0, (-5.0, 5.0, -5.0, 5.0))
+
+    formula: a text such as ``"(1 - x)**2 + 100*(y - x**2)**2"``, read through a whitelist
+        (numbers, x, y, pi, e, + - * / **, parentheses and the functions of
+        ``helpers.formula.FUNCTIONS``; see there) and never run as Python code. Its gradient
+        and Hessian are exact (symbolic differentiation). Or a function ``f(x, y)`` taking NumPy
+        arrays (one taking floats only is vectorised, slowly): its gradient and Hessian are
+        then central differences, approximate (relative errors of about 1e-10 and 1e-7 for a
+        smooth f of moderate size), unless you give them exactly as ``grad(x, y) -> (gx, gy)``
+        and ``hessian(x, y) -> (hxx, hxy, hyy)``.
+    window: (xmin, xmax, ymin, ymax) to plot and search; by default the first of the squares
+        ±5, ±20, ±100 in which J has its lowest point inside.
+    starts: start points; by default up to four points about 60-80% of the way from the
+        window's centre to its edges, where J and its gradient are finite.
+    name: the title in plots and menus; by default the formula (or the function's name).
+
+    The minimum is found numerically: the lowest points of a 201 × 201 grid over the window,
+    each refined by Newton steps (gradient steps where the Hessian is not positive definite)
+    with a line search. Minima as low as the lowest (up to rounding) are all kept, up to
+    eight; more than that (a valley floor of equal values, say), and only the one nearest the
+    window's centre is marked. A formula that is not finite anywhere in the window, divides by
+    zero everywhere, or has its lowest point on the window's edge (J keeps falling beyond it)
+    raises ``FormulaError``, as an unreadable formula does.
+    """
+    if isinstance(formula, str):
+        if grad is not None or hessian is not None:
+            raise TypeError("a formula's gradient and Hessian are computed exactly: give neither")
+        parsed = Formula(formula)
+        f, gradient, hess = parsed.value, parsed.gradient, parsed.hessian
+        label = name or parsed.text
+        text = f"J(x, y) = {parsed.text}"
+    elif callable(formula):
+        parsed = None
+        f = search.array_function(formula)
+        gradient = grad or search.central_gradient(f)
+        hess = hessian or search.central_hessian(f)
+        label = name or getattr(formula, "__name__", "custom")
+        label = "custom" if label == "<lambda>" else label
+        exact = "exact" if grad is not None and hessian is not None else "approximate"
+        text = f"J(x, y) = {label}(x, y), a Python function ({exact} derivatives)"
+    else:
+        raise TypeError(f"custom takes a formula (text) or a function of x, y; got {formula!r}")
+    if label in _FACTORIES:
+        raise ValueError(f"{label!r} is the name of a course surface; choose another name")
+    windows = [search.checked_window(window)] if window is not None else search.default_windows()
+    for i, box in enumerate(windows):
+        try:
+            minima, min_value = search.minima(f, gradient, hess, box, parsed)
+            break
+        except search.OnTheEdge as edge:
+            if i == len(windows) - 1 and window is not None:
+                raise FormulaError(str(edge)) from None
+            if i == len(windows) - 1:
+                raise FormulaError(
+                    f"J has no minimum inside ±{search.DEFAULT_HALF_WIDTHS[-1]:g}: it keeps "
+                    "falling beyond the window's edge; give a window that holds a minimum"
+                ) from None
+    points = (
+        search.default_starts(f, gradient, box, minima)
+        if starts is None
+        else search.checked_starts(starts)
+    )
+    where = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in minima)
+    return Surface(
+        name=label,
+        description=f"{text}: lowest value {min_value:.4g}, at {where} (found numerically).",
+        f=f,
+        grad=gradient,
+        hessian=hess,
+        minima=minima,
+        min_value=min_value,
+        window=box,
+        starts=points,
+    )

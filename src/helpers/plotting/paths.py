@@ -14,6 +14,7 @@ import numpy as np
 from .. import registry
 from ..surfaces import Surface
 from ..surfaces import get as get_surface
+from ..surfaces import names as surface_names
 from ..trajectories import Trajectory
 from .curves import draw_loss, limit_loss_axis, run_colors
 from .style import SURFACE_CMAP
@@ -34,7 +35,9 @@ _SURFACES: dict[tuple, Surface] = {}
 
 
 def _key(surface: Surface) -> tuple:
-    key = (surface.name, tuple(sorted(surface.parameters.items())))
+    key = (surface.name, tuple(sorted(surface.parameters.items())), surface.window)
+    if surface.name not in surface_names():  # your own surface: known by its function
+        key += (surface.f,)
     _SURFACES[key] = surface
     return key
 

@@ -27,7 +27,9 @@ labelled, never raised.
 
 The package's modules, one job each: ``controls`` (the control widgets, and which
 hyperparameters each optimizer shows), ``live_figure`` (drawing once, then blitting),
-``path_explorer`` (``Explorer``, ``explorer``) and ``rate_explorer`` (``ScheduleExplorer``,
+``path_explorer`` (``Explorer``, ``explorer``), ``formula_box`` (``FormulaBox``: the explorer's
+box where a formula in x and y, typed, becomes a surface of the menu; a bad formula gives its
+message and the surface stays) and ``rate_explorer`` (``ScheduleExplorer``,
 ``schedule_explorer``).
 """
 
@@ -42,6 +44,7 @@ from .controls import (
     PointControl,
     suggested_learning_rate,
 )
+from .formula_box import FormulaBox
 from .live_figure import LIMIT_SLACK, LiveFigure
 from .path_explorer import (
     MAX_START,
@@ -64,6 +67,7 @@ __all__ = [
     "BadValue",
     "Checklist",
     "Explorer",
+    "FormulaBox",
     "IntControl",
     "LiveFigure",
     "ParameterControl",

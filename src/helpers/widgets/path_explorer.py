@@ -23,6 +23,7 @@ from .controls import (
     _controlled,
     suggested_learning_rate,
 )
+from .formula_box import FormulaBox
 from .live_figure import LiveFigure
 
 
@@ -94,6 +95,7 @@ class Explorer(LiveFigure, W.VBox):
         column = [self.controls[k] for k in self.initial if k in SLIDERS]
         side = [
             self.controls["surface"],
+            self.formula,
             self.controls["start"],
             self.controls["steps"],
             self.reset_button,
@@ -125,12 +127,11 @@ class Explorer(LiveFigure, W.VBox):
                     key, symbol, self.initial[key], scale, low, high, step
                 )
         self.controls["steps"] = IntControl("steps", "steps", self.initial["steps"])
-        self.controls["surface"] = W.Dropdown(
-            options=surfaces.names(),
-            value=self._surface.name,
-            description="surface",
-            layout=W.Layout(width="240px"),
+        # the surface menu, with a box for your own formula (a bad one: message, nothing else)
+        self.formula = FormulaBox(
+            self._surface, lambda message: self._failed(BadValue(message)), self.update
         )
+        self.controls["surface"] = self.formula.menu
         self.controls["start"] = PointControl(self._surface.starts, self.initial["start"])
         others = [n for n in optimizers.NAMES if n != self.name]
         self.controls["compare"] = Checklist(others, self.initial["compare"])
@@ -218,6 +219,8 @@ class Explorer(LiveFigure, W.VBox):
     # --- the update --------------------------------------------------------------------------
     def _changed(self, change):
         if change["owner"] is self.controls["surface"]:
+            if self.formula.adding:
+                return
             try:
                 self._set_surface(change["new"])
             except Exception as error:  # noqa: BLE001 - shown in the widget, see _failed
@@ -227,7 +230,7 @@ class Explorer(LiveFigure, W.VBox):
             self.update()
 
     def _set_surface(self, name):
-        self._surface = surfaces.get(name)
+        self._surface = self.formula.surface(name)
         self._draw_surface()
         self._background = None
         with self._muted_updates():

@@ -63,7 +63,8 @@ class ScheduleExplorer(LiveFigure, W.VBox):
                 0.15 if surface_name == "bowl" else suggested_learning_rate(optimizer, surface_name)
             )
         self.tolerance = tolerance
-        self._surface = surfaces.get(surface)
+        self._surface = self._given = surfaces.get(surface)  # the course's, or your own
+        own = [] if self._given.name in surfaces.names() else [self._given.name]
         self.initial = {
             "schedule": schedule,
             "learning_rate": float(eta0),
@@ -94,7 +95,7 @@ class ScheduleExplorer(LiveFigure, W.VBox):
             "noise": ParameterControl("noise", "σ", noise, "linear", 0.0, 5.0, 0.05),
             "steps": IntControl("steps", "steps", steps, 1, 2000),
             "surface": W.Dropdown(
-                options=surfaces.names(), value=self._surface.name, description="surface"
+                options=surfaces.names() + own, value=self._surface.name, description="surface"
             ),
             "optimizer": W.Dropdown(
                 options=list(optimizers.NAMES), value=optimizer, description="optimizer"
@@ -161,7 +162,8 @@ class ScheduleExplorer(LiveFigure, W.VBox):
 
     def _changed(self, change):
         if change["owner"] is self.controls["surface"]:
-            self._surface = surfaces.get(change["new"])
+            name = change["new"]
+            self._surface = self._given if name == self._given.name else surfaces.get(name)
             self._draw_surface()
         if change["owner"] is self.controls["schedule"]:
             self._show_relevant_controls()
