@@ -58,6 +58,49 @@ def _step_cases(rng):
 
 SGD_LEARNING_RATE, SGD_WEIGHT_DECAY = 0.01, 0.004
 
+# --- 4. Change the experiment: SGD with momentum, L2 against weight decay ------------------------
+
+MOMENTUM_SETTINGS = {"learning_rate": 0.001, "momentum": 0.9}
+MOMENTUM_L2, MOMENTUM_STEPS = 0.5, 500
+
+
+def momentum_gap():
+    """The largest difference between SGD + momentum on J + λ/2‖θ‖² and with weight decay λ."""
+    import dataclasses
+
+    from .. import optimizers, surfaces, trajectories  # on first use: the exercises stay light
+
+    rosenbrock = surfaces.get("rosenbrock")
+    f, grad, l2 = rosenbrock.f, rosenbrock.grad, MOMENTUM_L2
+    penalized = dataclasses.replace(
+        rosenbrock,
+        f=lambda x, y: f(x, y) + 0.5 * l2 * (x * x + y * y),
+        grad=lambda x, y: tuple(g + l2 * v for g, v in zip(grad(x, y), (x, y))),
+    )
+    with_l2 = optimizers.SGD(**MOMENTUM_SETTINGS)
+    with_decay = optimizers.SGD(**MOMENTUM_SETTINGS, weight_decay=l2)
+    return trajectories.max_difference(
+        trajectories.run(with_l2, penalized, steps=MOMENTUM_STEPS).path,
+        trajectories.run(with_decay, rosenbrock, steps=MOMENTUM_STEPS).path,
+    )
+
+
+# --- 5. Predict first: AdamW's decay on a weight with large gradients ----------------------------
+
+DECAY_SIZE, DECAY_ETA, DECAY_LAMBDA, DECAY_STEPS = 1000.0, 0.001, 0.1, 1000
+
+
+def weight_after_decay():
+    """A weight of 1 after AdamW steps on gradients of size DECAY_SIZE that flip sign each step."""
+    theta, m, s = np.ones(1), np.zeros(1), np.zeros(1)
+    for t in range(1, DECAY_STEPS + 1):
+        grad = DECAY_SIZE * (-1.0) ** t * np.ones(1)
+        theta, m, s = step_reference(
+            theta, m, s, grad, t, DECAY_ETA, DECAY_LAMBDA, 0.9, 0.999, 1e-7
+        )
+    return float(theta[0])
+
+
 EXERCISES = {
     "step": FunctionExercise(
         name="adamw.step",
@@ -133,5 +176,31 @@ EXERCISES = {
         ],
         success="λθ/√ŝ with √ŝ ≈ 0.01 against √ŝ ≈ 10: the small-gradient weight decays 1,000 "
         "times faster under L2 + Adam.",
+    ),
+    "momentum_gap": ValueExercise(
+        name="adamw.momentum_gap",
+        answer=momentum_gap,
+        rtol=1e-2,
+        hints=[
+            (
+                1e-16,
+                "that is the gap without momentum; give both runs momentum=0.9.",
+            )
+        ],
+        success="with momentum the two paths part: the L2 gradient is carried in the velocity, "
+        "the decay is not. L2 = weight decay holds for plain SGD only.",
+    ),
+    "predict_decay": ValueExercise(
+        name="adamw.predict_decay",
+        answer=weight_after_decay,
+        rtol=1e-2,
+        hints=[
+            (
+                1.0,
+                "the gradients are large, but AdamW's decay does not go through Adam's scaling: "
+                "it shrinks the weight by (1 − ηλ) at every step.",
+            )
+        ],
+        success="(1 − ηλ)¹⁰⁰⁰ ≈ 0.905, whatever the size of the gradients: the decoupled decay.",
     ),
 }

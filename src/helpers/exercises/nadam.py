@@ -32,6 +32,45 @@ def _warmup_cases(rng):
     ]
 
 
+# --- 5. Predict first: heavy momentum on the bowl ----------------------------------------------
+
+PREDICT_SETTINGS = {"learning_rate": 1.0, "beta_1": 0.95}
+PREDICT_STEPS, PREDICT_CONDITION = 300, 10
+CHOICES = {1: "only Adam", 2: "only Nadam", 3: "both", 4: "neither"}
+
+
+def _steps_to_tolerance(name, settings, surface, steps):
+    from .. import optimizers, trajectories  # imported on first use: the exercises stay light
+
+    return trajectories.run(optimizers.get(name, **settings), surface, steps=steps).steps_to(1e-6)
+
+
+def heavy_momentum_choice():
+    """Which of Adam and Nadam reach J − J* < 10⁻⁶ on the bowl with a heavy β1 (a CHOICES key)."""
+    from .. import surfaces
+
+    bowl = surfaces.get("bowl", condition=PREDICT_CONDITION)
+    reached = [
+        _steps_to_tolerance(name, PREDICT_SETTINGS, bowl, PREDICT_STEPS) is not None
+        for name in ("adam", "nadam")
+    ]
+    return {(True, False): 1, (False, True): 2, (True, True): 3, (False, False): 4}[tuple(reached)]
+
+
+# --- 6. Change the experiment: give Adam Nadam's η on Rosenbrock -------------------------------
+
+ROSENBROCK_ETA, ROSENBROCK_STEPS = 0.2, 1000
+
+
+def adam_steps_at_nadam_eta():
+    """The steps Adam needs on Rosenbrock (first start) at Nadam's tuned η = 0.2 (None: never)."""
+    from .. import surfaces
+
+    rosenbrock = surfaces.get("rosenbrock")
+    steps = {"learning_rate": ROSENBROCK_ETA}
+    return _steps_to_tolerance("adam", steps, rosenbrock, ROSENBROCK_STEPS)
+
+
 # --- 3. A simplified Nadam step (constant μ = β1) ---------------------------------------------
 
 
@@ -115,7 +154,8 @@ EXERCISES = {
                 "the factor β1 is missing: μₜ = β1 (1 − ½·0.96ᵗ).",
             ),
         ],
-        success="μ₁₀ = 0.9 (1 − ½·0.96¹⁰) ≈ 0.601: two thirds of the way from β1/2 to β1.",
+        success="μ₁₀ = 0.9 (1 − ½·0.96¹⁰) ≈ 0.601: a third of the way from β1/2 = 0.45 to β1 = 0.9 "
+        "((0.601 − 0.45)/0.45 ≈ 0.34).",
     ),
     "warmup": FunctionExercise(
         name="nadam.warmup",
@@ -172,6 +212,36 @@ EXERCISES = {
             ),
         ],
         success="Adam's step with the momentum applied one step ahead (Nesterov's trick).",
+    ),
+    "heavy_momentum": ValueExercise(
+        name="nadam.heavy_momentum",
+        answer=heavy_momentum_choice,
+        rtol=0,
+        hints=[
+            (
+                choice,
+                f'"{CHOICES[choice]}" is not what the run shows. Think of the stability map: '
+                "which of the two still converges in the rows with β1 above 0.9?",
+            )
+            for choice in (1, 3, 4)  # the run's answer is 2; a change there fails the tests
+        ],
+        success="that is what the run shows: with β1 = 0.95 Nadam's look-ahead brakes the "
+        "momentum, while Adam's keeps swinging around the minimum (the stability map's upper "
+        "rows).",
+    ),
+    "adam_at_nadam_eta": ValueExercise(
+        name="nadam.adam_at_nadam_eta",
+        answer=adam_steps_at_nadam_eta,
+        rtol=0,
+        hints=[
+            (
+                0,
+                "0 steps would mean the start is already at the minimum; give the number of "
+                "steps Adam needs with η = 0.2 (run.steps_to(1e-6)).",
+            )
+        ],
+        success="Adam reaches the tolerance at η = 0.2 too, while Nadam at that η does not: on "
+        "Rosenbrock the difference is the rule, not the tuned η.",
     ),
     "current_weight": ValueExercise(
         name="nadam.current_weight",

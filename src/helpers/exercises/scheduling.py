@@ -34,6 +34,47 @@ def _plateau_answer(losses=(1.0, 0.8, 0.7, 0.71, 0.72, 0.69, 0.70, 0.70, 0.71, 0
     return rate
 
 
+# --- 4 and 5. The noisy bowl of the notebook: its noise floor -----------------------------------
+
+BOWL_ETA, BOWL_STEPS, BOWL_SIGMA = 0.15, 400, 3.0
+
+
+def bowl_floor(kind="constant", sigma=BOWL_SIGMA):
+    """J − J* over the last 10 % of the steps of gradient descent on the notebook's noisy bowl
+    (4 starts × 5 noise sequences), with a constant η or the exponential schedule (s = T)."""
+    from .. import optimizers, schedules, surfaces, trajectories  # on first use: stay light
+
+    bowl = surfaces.get("bowl")
+    starts = np.broadcast_to(np.array(bowl.starts), (5, 4, 2))
+    parameters = {"initial_learning_rate": BOWL_ETA}
+    if kind == "exponential":
+        parameters["steps"] = BOWL_STEPS
+    rates = schedules.evaluate(kind, np.arange(BOWL_STEPS), **parameters)
+    gd = optimizers.get("gd", learning_rate=BOWL_ETA)
+    run = trajectories.run(
+        gd,
+        bowl,
+        start=starts,
+        steps=BOWL_STEPS,
+        noise=sigma,
+        schedule=rates.__getitem__,
+        record_state=False,
+        keep_path=False,
+    )
+    tail = run.gap[-BOWL_STEPS // 10 :]
+    return np.where(run.diverged, np.inf, tail.mean(0))
+
+
+def floor_ratio():
+    """How many times higher the constant η's noise floor is when σ doubles."""
+    return float(np.median(bowl_floor(sigma=2 * BOWL_SIGMA)) / np.median(bowl_floor()))
+
+
+def share_without_noise():
+    """The share of the 20 noise-free runs in which the exponential schedule ends lower."""
+    return float(np.mean(bowl_floor("exponential", sigma=0.0) < bowl_floor(sigma=0.0)))
+
+
 EXERCISES = {
     "power": FunctionExercise(
         name="scheduling.power",
@@ -110,5 +151,34 @@ EXERCISES = {
             ),
         ],
         success="halved after epochs 5 and 8: 0.01 → 0.005 → 0.0025.",
+    ),
+    "noise_floor": ValueExercise(
+        name="scheduling.noise_floor",
+        answer=floor_ratio,
+        rtol=0.05,
+        hints=[
+            (
+                2.0,
+                "the distance from the minimum doubles, but the loss near a minimum is quadratic "
+                "in that distance.",
+            ),
+            (1.0, "the floor is set by the noise: more noise, a higher floor."),
+        ],
+        success="σ² sets the floor: twice the noise, four times the loss. Only a smaller η (a "
+        "schedule) lowers it.",
+    ),
+    "no_noise_share": ValueExercise(
+        name="scheduling.no_noise_share",
+        answer=share_without_noise,
+        rtol=0,
+        hints=[
+            (
+                1.0,
+                "without noise there is no floor to break through: a constant η near its best "
+                "converges geometrically, and shrinking it only slows the run.",
+            )
+        ],
+        success="without noise the schedule never ends lower: it only slows the run down. "
+        "Schedules are for noisy gradients.",
     ),
 }
