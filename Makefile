@@ -69,6 +69,7 @@ lint: $(STAMP)
 bench: data
 	$(PY) benchmarks/explorer.py
 	$(PY) benchmarks/training.py
+	$(PY) benchmarks/sweeps.py
 
 # Notebooks are committed with the outputs of a full run (not quick mode).
 NB ?= *
