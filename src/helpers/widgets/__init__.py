@@ -27,11 +27,13 @@ labelled, never raised.
 
 The package's modules, one job each: ``controls`` (the control widgets, and which
 hyperparameters each optimizer shows), ``live_figure`` (drawing once, then blitting),
-``path_explorer`` (``Explorer``, ``explorer``) and ``rate_explorer`` (``ScheduleExplorer``,
-``schedule_explorer``).
+``path_explorer`` (``Explorer``, ``explorer``), ``rate_explorer`` (``ScheduleExplorer``,
+``schedule_explorer``) and ``clicks`` (a click sets the start, under ipympl; a stability map
+linked to an explorer: ``linked_map``, ``explorer_with_map``).
 """
 
 from ..registry import family
+from .clicks import LinkedMap, MapLink, clickable, explorer_with_map, linked_map
 from .controls import (
     CONTROLLED,
     SLIDERS,
@@ -65,13 +67,18 @@ __all__ = [
     "Checklist",
     "Explorer",
     "IntControl",
+    "LinkedMap",
     "LiveFigure",
+    "MapLink",
     "ParameterControl",
     "PointControl",
     "ScheduleExplorer",
+    "clickable",
     "describe",
     "explorer",
+    "explorer_with_map",
     "family",
+    "linked_map",
     "schedule_explorer",
     "suggested_learning_rate",
 ]
