@@ -146,7 +146,11 @@ assert isinstance(m.view, Canvas) and "Click on the map" in m.hint.value
 updates = []
 original = e.update
 e.update = lambda: (updates.append(1), original())
+frames = []
+m.figure.canvas.send_binary = frames.append  # what would go to the frontend
+m.figure.canvas.manager.web_sockets = [m.figure.canvas]
 click(m.ax, 0.1234, 0.5)
+assert len(frames) == 1, "one frame of the map for a click"
 assert (e.controls["learning_rate"].value, e.controls["momentum"].value) == (0.123, 0.5)
 assert len(updates) == 1, updates
 opt = e.result.optimizer

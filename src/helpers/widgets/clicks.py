@@ -37,7 +37,7 @@ def clickable(figure) -> bool:
 def hint(what: str, clicks: bool) -> W.HTML:
     """The line that says what a click does, or that clicking needs ipympl."""
     text = f"Click {what}." if clicks else f"Clicking {what} {NEEDS_IPYMPL}."
-    line = W.HTML(f"<span style='font-size:85%;color:#555'>🖱 {text}</span>")
+    line = W.HTML(f"<span style='font-size:85%;color:#555'>{text}</span>")
     line.add_class(HINT_CLASS)
     return line
 
@@ -78,6 +78,7 @@ def offer_start_clicks(explorer) -> W.HTML:
     """Under ipympl, connect a click on the explorer's contour plot to its start point (the
     start boxes show it and the path reruns from there); with any backend, put the hint line
     just above the figure. Returns the hint."""
+    explorer.controls["start"].add_class("faster-optimizers-control-start")  # what a click sets
     clicks = clickable(explorer.figure)
     if clicks:
 
@@ -161,9 +162,12 @@ class MapLink:
         for marker in self.markers:
             marker.set_data([x], [y])
 
+    _quiet = False  # True while a click sets both values: one frame after, not one for each
+
     def _moved(self, change=None):
-        self._place()
-        self._redraw()
+        if not self._quiet:
+            self._place()
+            self._redraw()
 
     def _pressed(self, event):
         point = _clicked(event, self.ax)
@@ -171,9 +175,16 @@ class MapLink:
             return
         controls = self.explorer.controls
         x_control, y_control = controls[self.data.x_name], controls[self.data.y_name]
-        with self.explorer._muted_updates():  # both values, then one rerun
-            x_control.value = _tidy_parameter(x_control, point[0])
-            y_control.value = _tidy_parameter(y_control, point[1])
+        # Both values, then one rerun and one frame of the map: ipympl's frontend may skip a
+        # frame that comes while it still loads the one before, and a frame is sent as its
+        # difference from the last, so that a skipped one would leave the marker behind.
+        self._quiet = True
+        try:
+            with self.explorer._muted_updates():
+                x_control.value = _tidy_parameter(x_control, point[0])
+                y_control.value = _tidy_parameter(y_control, point[1])
+        finally:
+            self._quiet = False
         self.explorer.update()
         self._moved()
 
