@@ -154,5 +154,6 @@ def test_clicks_set_the_start_and_the_mapped_pair_in_jupyterlab_with_ipympl(
         # The screenshot: the map and the explorer, from the map's top, as tall as they are.
         linked.evaluate("m => m.closest('.jp-Cell').scrollIntoView({block: 'start'})")
         page.set_viewport_size({"width": 1280, "height": 1300})
+        page.mouse.move(2, 600)  # off the figures: ipympl's toolbars fade out
         page.wait_for_timeout(800)
     save_screenshot(page, "browser-linked-map.png", clicks_lab_server.log.parent)
