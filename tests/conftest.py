@@ -35,6 +35,30 @@ def keras():
         pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}")
 
 
+@pytest.fixture
+def ipympl_script():
+    """A function that runs a Python script in a fresh process under ipympl (importing ipympl
+    switches matplotlib's backend for good, so not in this one) and checks that it printed "ok";
+    the test is skipped, saying why, where ipympl is missing."""
+    import importlib.util
+    import textwrap
+
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
+
+    def run(script: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(script)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+        )
+        assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+    return run
+
+
 # The worst float32 difference from Keras per optimizer, from test_optimizers.py: gathered here
 # from every process that ran some of those tests (pytest-xdist's workers send theirs back).
 _KERAS_WORST: dict[str, float] = {}

@@ -2,12 +2,7 @@
 message and no exception, and moves redraw in place without leaking figures."""
 
 import html
-import importlib.util
 import io
-import os
-import subprocess
-import sys
-import textwrap
 import warnings
 
 import matplotlib.pyplot as plt
@@ -435,18 +430,8 @@ print("ok")
 """
 
 
-def test_ipympl_uses_the_figure_canvas_and_leaves_no_figure_in_pyplot():
-    """In a fresh process: importing ipympl switches matplotlib's backend for good."""
-    if importlib.util.find_spec("ipympl") is None:
-        pytest.skip("ipympl is not installed")
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(IPYMPL)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
-    )
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+def test_ipympl_uses_the_figure_canvas_and_leaves_no_figure_in_pyplot(ipympl_script):
+    ipympl_script(IPYMPL)  # in a fresh process, under ipympl
 
 
 def test_compare_draws_ghost_paths_from_the_same_start():

@@ -238,32 +238,38 @@ def run_all_cells(page, first_prompt, attempts=2):
                 raise
 
 
+def open_and_run_in_jupyterlab(page, server, name: str):
+    """Open the notebook ``name`` in JupyterLab, close the left sidebar, Run All Cells from the
+    Run menu once the kernel is idle, and wait until every cell has run; returns the notebook."""
+    page.goto(server.url(f"/lab/tree/{name}"))
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    expect(notebook.locator(".jp-CodeCell").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+
+    # More room for the notebook: close the left sidebar (Ctrl+B, "Show Left Sidebar").
+    page.keyboard.press("Control+b")
+
+    # The kernel is ready when the status bar names it and says it is idle. (The toolbar's
+    # execution indicator also says "idle" before any kernel exists: not a sign.)
+    kernel_status = page.locator(".jp-StatusBar-TextItem").filter(
+        has_text=re.compile(r"^(?!No Kernel).+ \| Idle$")
+    )
+    expect(kernel_status).to_have_count(1, timeout=KERNEL_TIMEOUT)
+
+    prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
+    run_all_cells(page, prompts.first)
+    count = prompts.count()
+    assert count >= 2, f"expected the setup and explorer cells, found {count} code cells"
+    for i in range(count):  # "[1]:", "[2]:" once run; "[ ]:" before, "[*]:" while running
+        expect(prompts.nth(i)).to_have_text(re.compile(r"\[\d+\]"), timeout=KERNEL_TIMEOUT)
+    expect(kernel_status).to_have_count(1, timeout=KERNEL_TIMEOUT)
+    return notebook
+
+
 def test_explorer_in_jupyterlab(page, lab_server, explorer_notebook):
     """Open the notebook in JupyterLab, Run All Cells from the Run menu, move η with the
     keyboard, check the figure and readout follow, save docs/browser-jupyterlab.png."""
     with diagnosed(page, lab_server, "jupyterlab"):
-        page.goto(lab_server.url(f"/lab/tree/{explorer_notebook.name}"))
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-        expect(notebook.locator(".jp-CodeCell").first).to_be_visible(timeout=KERNEL_TIMEOUT)
-
-        # More room for the notebook: close the left sidebar (Ctrl+B, "Show Left Sidebar").
-        page.keyboard.press("Control+b")
-
-        # The kernel is ready when the status bar names it and says it is idle. (The toolbar's
-        # execution indicator also says "idle" before any kernel exists: not a sign.)
-        kernel_status = page.locator(".jp-StatusBar-TextItem").filter(
-            has_text=re.compile(r"^(?!No Kernel).+ \| Idle$")
-        )
-        expect(kernel_status).to_have_count(1, timeout=KERNEL_TIMEOUT)
-
-        prompts = notebook.locator(".jp-CodeCell .jp-InputPrompt")
-        run_all_cells(page, prompts.first)
-        count = prompts.count()
-        assert count >= 2, f"expected the setup and explorer cells, found {count} code cells"
-        for i in range(count):  # "[1]:", "[2]:" once run; "[ ]:" before, "[*]:" while running
-            expect(prompts.nth(i)).to_have_text(re.compile(r"\[\d+\]"), timeout=KERNEL_TIMEOUT)
-        expect(kernel_status).to_have_count(1, timeout=KERNEL_TIMEOUT)
-
+        open_and_run_in_jupyterlab(page, lab_server, explorer_notebook.name)
         explorer = ExplorerOnPage(page)
         explorer.wait_until_shown()
         assert_no_errors(page)

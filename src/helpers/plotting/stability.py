@@ -30,6 +30,7 @@ def stability_map(
     yscale: str = "linear",
     vmin: float | None = None,
     vmax: float | None = None,
+    explorer=None,
 ):
     """A heatmap of the final loss over a grid of two hyperparameters, in one vectorized run.
 
@@ -39,6 +40,11 @@ def stability_map(
     Colour: log₁₀(J − J*) after ``steps`` steps; red: diverged; the white line encloses the
     settings that reach J − J* ≤ ``tolerance``. ``vmin``/``vmax`` fix the colour scale (in
     log₁₀ units) so that several maps can be compared. Returns ``fig, ax, StabilityMap``.
+
+    explorer: a live explorer (``helpers.widgets.explorer``) whose sliders include ``x`` and
+    ``y``: a ring marks its values and follows them, and under ipympl (``%matplotlib widget``)
+    a click on the map sets them. With the inline backend this figure is a still picture;
+    ``helpers.widgets.linked_map`` is the map as a widget that follows in place.
     """
     data = compute_stability_map(optimizer, surface, x, y, steps, start, tolerance)
     if ax is None:
@@ -74,4 +80,6 @@ def stability_map(
         fontsize=11,
     )
     ax.figure.colorbar(mesh, ax=ax, label="log₁₀(J − J*) at the end (red: diverged)")
+    if explorer is not None:
+        explorer.link_map(ax, data)
     return ax.figure, ax, data

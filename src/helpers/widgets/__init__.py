@@ -29,11 +29,13 @@ The package's modules, one job each: ``controls`` (the control widgets, and whic
 hyperparameters each optimizer shows), ``live_figure`` (drawing once, then blitting),
 ``path_explorer`` (``Explorer``, ``explorer``), ``formula_box`` (``FormulaBox``: the explorer's
 box where a formula in x and y, typed, becomes a surface of the menu; a bad formula gives its
-message and the surface stays) and ``rate_explorer`` (``ScheduleExplorer``,
-``schedule_explorer``).
+message and the surface stays), ``rate_explorer`` (``ScheduleExplorer``, ``schedule_explorer``)
+and ``clicks`` (a click sets the start, under ipympl; a stability map linked to an explorer:
+``linked_map``, ``explorer_with_map``).
 """
 
 from ..registry import family
+from .clicks import LinkedMap, MapLink, clickable, explorer_with_map, linked_map
 from .controls import (
     CONTROLLED,
     SLIDERS,
@@ -69,13 +71,18 @@ __all__ = [
     "Explorer",
     "FormulaBox",
     "IntControl",
+    "LinkedMap",
     "LiveFigure",
+    "MapLink",
     "ParameterControl",
     "PointControl",
     "ScheduleExplorer",
+    "clickable",
     "describe",
     "explorer",
+    "explorer_with_map",
     "family",
+    "linked_map",
     "schedule_explorer",
     "suggested_learning_rate",
 ]

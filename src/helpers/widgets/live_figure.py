@@ -67,7 +67,13 @@ class LiveFigure:
             from ipympl.backend_nbagg import Canvas, FigureManager
 
             self.figure = Figure(figsize=figsize)
-            FigureManager(Canvas(self.figure), next(_FIGURE_NUMBERS))
+            canvas = Canvas(self.figure)
+            # No picture in the widget's state before a frontend shows it (as for pyplot's
+            # figures, drawn after they are shown): ipympl 0.10 would store it as a data URL
+            # without its "data:" prefix, a broken image on which JupyterLab's canvas then
+            # fails to size itself, and stays blank. The frontend asks for the frame instead.
+            canvas.syncing_data_url = False
+            FigureManager(canvas, next(_FIGURE_NUMBERS))
             self.view = self.figure.canvas
         else:
             from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -14,6 +14,7 @@ from .. import optimizers, plotting, registry, surfaces
 from ..portable import show
 from ..registry import family
 from ..trajectories import Trajectory, run
+from . import clicks
 from .controls import (
     SLIDERS,
     Checklist,
@@ -113,6 +114,7 @@ class Explorer(LiveFigure, W.VBox):
         self.add_class("faster-optimizers-explorer")
         self.view.add_class("faster-optimizers-figure")
         self.readout.add_class("faster-optimizers-readout")
+        self.click_hint = clicks.offer_start_clicks(self)  # under ipympl, a click sets the start
         for control in self.controls.values():
             control.observe(self._changed, "value")
         self.update()
@@ -441,6 +443,11 @@ class Explorer(LiveFigure, W.VBox):
                 self.controls[key].value = value
         self._limits = None  # the limits start afresh, as they did for the first picture
         self.update()
+
+    def link_map(self, ax, data) -> clicks.MapLink:
+        """Link a stability map drawn on ``ax`` (its ``StabilityMap`` is ``data``) to this
+        explorer: see ``plotting.stability_map(..., explorer=)`` and ``clicks.MapLink``."""
+        return clicks.MapLink(self, ax, data)
 
     # --- readouts -----------------------------------------------------------------------------
     def summary(self) -> str:
