@@ -125,3 +125,17 @@ def test_compute_caches_its_result(keras, small_data, tmp_path, monkeypatch):
     assert not other.cached and other.grid.shape == (3, 3)
     assert len(list((tmp_path / "runs").glob("landscape-*.json"))) == 2
     assert other.path_loss["gd"][0] == pytest.approx(other.plane_loss["gd"][0], rel=1e-5)
+
+
+def test_the_shape_of_a_known_grid():
+    a, b = np.linspace(-2, 2, 41), np.linspace(-1, 3, 41)
+    A, B = np.meshgrid(a, b)
+    bowl = landscape.shape_of(a, b, (A - 0.5) ** 2 + 10 * (B - 1) ** 2)
+    assert bowl["lowest"] == pytest.approx((0.5, 1.0)) and not bowl["on_edge"]
+    assert bowl["curvatures"] == pytest.approx((2, 20)) and bowl["condition"] == pytest.approx(10)
+    assert bowl["not_convex"] == 0 and bowl["saddle_shaped"] == 0
+    saddle = landscape.shape_of(a, b, A**2 - B**2)
+    assert saddle["on_edge"] and saddle["saddle_shaped"] == pytest.approx(1)
+    assert saddle["condition"] == np.inf
+    plateau = landscape.shape_of(a, b, np.tanh(4 * A) + 0 * B)
+    assert 0.3 < plateau["flat"] < 0.7

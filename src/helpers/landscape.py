@@ -440,3 +440,41 @@ def compute(
         except OSError:
             pass  # a read-only checkout: the result is simply not kept
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# The shape of the loss over the plane
+
+
+def shape_of(alphas, betas, grid) -> dict:
+    """What the grid shows, by finite differences in the plane's coordinates (distances in
+    weight space when the directions are orthonormal, as PCA's are):
+
+    lowest (a, b) and value, and whether it lies on the grid's edge; the two curvatures (the
+    eigenvalues of the 2 × 2 Hessian) there and their ratio, the in-plane condition number;
+    the share of the grid's interior where the Hessian has a negative eigenvalue (not convex)
+    and where its eigenvalues have opposite signs (saddle-shaped); the share where the slope is
+    below 5 % of its median (flat, a plateau).
+    """
+    grid = np.asarray(grid, dtype=float)
+    alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
+    d_b, d_a = np.gradient(grid, betas, alphas)
+    h_aa = np.gradient(d_a, alphas, axis=1)
+    h_ab = np.gradient(d_a, betas, axis=0)
+    h_bb = np.gradient(d_b, betas, axis=0)
+    middle, spread = (h_aa + h_bb) / 2, np.hypot((h_aa - h_bb) / 2, h_ab)
+    low, high = middle - spread, middle + spread
+    inner = (slice(1, -1), slice(1, -1))
+    i, j = np.unravel_index(np.argmin(grid), grid.shape)
+    slope = np.hypot(d_a, d_b)
+    at = (min(max(i, 1), grid.shape[0] - 2), min(max(j, 1), grid.shape[1] - 2))
+    return {
+        "lowest": (float(alphas[j]), float(betas[i])),
+        "lowest_loss": float(grid[i, j]),
+        "on_edge": bool(i in (0, grid.shape[0] - 1) or j in (0, grid.shape[1] - 1)),
+        "curvatures": (float(low[at]), float(high[at])),
+        "condition": float(high[at] / low[at]) if low[at] > 0 else float("inf"),
+        "not_convex": float(np.mean(low[inner] < 0)),
+        "saddle_shaped": float(np.mean((low[inner] < 0) & (high[inner] > 0))),
+        "flat": float(np.mean(slope < 0.05 * np.median(slope))),
+    }
