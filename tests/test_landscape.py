@@ -57,6 +57,11 @@ def test_paths_from_different_starts_or_on_a_line_are_refused():
         landscape.pca_plane([np.stack([start, start + u, start + 3 * u])])
 
 
+def test_cosines():
+    c = landscape.cosines([[1.0, 0.0], [0.0, 2.0], [-3.0, 0.0]])
+    assert np.allclose(c, [[1, 0, -1], [0, 1, 0], [-1, 0, 1]])
+
+
 def test_grid_axes_cover_every_point_and_the_start():
     a, b = landscape.grid_axes([np.array([[1.0, 2.0], [3.0, -1.0]])], 5, margin=0.5)
     assert (a[0], a[-1]) == (-1.5, 4.5) and (b[0], b[-1]) == (-2.5, 3.5) and len(a) == 5
@@ -102,6 +107,12 @@ def test_the_batched_grid_equals_model_evaluate(keras, small_data):
     )
 
 
+def keras_size():
+    from helpers import training
+
+    return training.build_model().count_params()
+
+
 def test_compute_caches_its_result(keras, small_data, tmp_path, monkeypatch):
     monkeypatch.setenv(config.DATA_ENV, str(tmp_path))
     settings = dict(data=small_data, epochs=2, n=5, images=200, verbose=False)
@@ -120,6 +131,9 @@ def test_compute_caches_its_result(keras, small_data, tmp_path, monkeypatch):
         for name in first.names:
             assert np.array_equal(getattr(again, key)[name], getattr(first, key)[name])
     assert again.explained == first.explained and again.history == first.history
+    assert again.size == first.size == keras_size()
+    assert np.array_equal(again.cosines, first.cosines) and first.cosines.shape == (2, 2)
+    assert np.allclose(np.diag(first.cosines), 1) and -1 <= first.cosines[0, 1] <= 1
     # another setting, another entry; the path's first loss is the start's, in the plane too
     other = landscape.compute(["gd", "adam"], cache=True, **{**settings, "n": 3})
     assert not other.cached and other.grid.shape == (3, 3)

@@ -41,7 +41,7 @@ from .data import atomic_write
 
 OPTIMIZERS = ("gd", "momentum", "adagrad", "rmsprop", "adam")
 IMAGES = 5000  # training images the grid's loss is measured on
-VERSION = 1  # of the cached result's format and computation
+VERSION = 2  # of the cached result's format and computation
 
 
 def grid_size() -> int:
@@ -257,6 +257,13 @@ def loss_grid(plane: Plane, alphas, betas, X, y, shapes, chunk: int = 32) -> np.
     return np.concatenate(out).reshape(A.shape)
 
 
+def cosines(vectors) -> np.ndarray:
+    """The cosines between every pair of vectors (rows): a symmetric matrix, 1 on its diagonal."""
+    v = np.asarray(vectors, dtype=np.float64)
+    unit = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return unit @ unit.T
+
+
 def grid_axes(coordinates, n: int, margin: float = 0.25):
     """Evenly spaced a and b values covering every projected point and the origin, with a
     ``margin`` (share of the span) on each side."""
@@ -294,7 +301,15 @@ class Landscape:
     random_axis: np.ndarray = field(default_factory=lambda: np.zeros(0))  # both axes
     random_grid: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     random_explained: float = float("nan")  # share of that path inside the random plane
+    shapes: list = field(default_factory=list)  # of the model's weights, in the flat order
+    # cosines between the optimizers' whole moves θ_end − θ₀ (all the weights), in names' order
+    cosines: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     cached: bool = False
+
+    @property
+    def size(self) -> int:
+        """How many weights the model has (the dimension of the weight space)."""
+        return sum(int(np.prod(shape)) for shape in self.shapes)
 
     def to_json(self) -> str:
         record = asdict(self)
@@ -304,7 +319,7 @@ class Landscape:
     @classmethod
     def from_json(cls, text: str) -> Landscape:
         record = json.loads(text)
-        for key in ("alphas", "betas", "grid", "shares", "random_axis", "random_grid"):
+        for key in ("alphas", "betas", "grid", "shares", "random_axis", "random_grid", "cosines"):
             record[key] = np.asarray(record[key], dtype=float)
         for key in ("coordinates", "path_loss", "plane_loss"):
             record[key] = {k: np.asarray(v, dtype=float) for k, v in record[key].items()}
@@ -424,6 +439,8 @@ def compute(
         history=history,
         spec=spec,
         seconds=seconds,
+        shapes=[list(shape) for shape in shapes],
+        cosines=cosines([points[name][-1] - points[name][0] for name in names]),
     )
     if random_centre is not None:
         end = points[random_centre][-1]
