@@ -131,6 +131,9 @@ def test_compute_caches_its_result(keras, small_data, tmp_path, monkeypatch):
         for name in first.names:
             assert np.array_equal(getattr(again, key)[name], getattr(first, key)[name])
     assert again.explained == first.explained and again.history == first.history
+    assert again.own == first.own and all(
+        first.own[k] >= first.explained[k] - 1e-9 for k in first.own
+    )
     assert again.size == first.size == keras_size()
     assert np.array_equal(again.cosines, first.cosines) and first.cosines.shape == (2, 2)
     assert np.allclose(np.diag(first.cosines), 1) and -1 <= first.cosines[0, 1] <= 1

@@ -5,6 +5,7 @@ of Neural Nets").
     >>> from helpers import landscape
     >>> scape = landscape.compute(["gd", "momentum", "adam"])   # trains, projects, evaluates
     >>> scape.explained                  # share of each path's squared distance the plane keeps
+    >>> scape.own                        # ... that the plane of its own two directions keeps
     >>> scape.grid.shape                 # (31, 31) losses on 5,000 training images
 
 Each optimizer trains the MLP of ``helpers.training`` from the same initial weights and batch
@@ -39,9 +40,10 @@ from . import config, training
 from .backend import keras as _keras
 from .data import atomic_write
 
-OPTIMIZERS = ("gd", "momentum", "adagrad", "rmsprop", "adam")
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+EPOCHS = 5  # in full mode (2 in quick mode): the paths are recorded once per epoch
 IMAGES = 5000  # training images the grid's loss is measured on
-VERSION = 2  # of the cached result's format and computation
+VERSION = 3  # of the cached result's format and computation
 
 
 def grid_size() -> int:
@@ -292,6 +294,7 @@ class Landscape:
     path_loss: dict
     plane_loss: dict
     explained: dict
+    own: dict  # share of each path in the plane of its own two principal directions
     pooled: float  # share of all the paths' squared distances inside the plane
     shares: np.ndarray  # each principal direction's share (all of them)
     history: dict
@@ -381,7 +384,8 @@ def compute(
     paths onto their PCA plane and evaluate the loss on an n × n grid over it.
 
     data: ``((X_train, y_train), (X_valid, y_valid))``, default the course data (quick mode:
-    its small subset). The grid's loss is on the first ``images`` training images.
+    its small subset). epochs: default ``EPOCHS``, or 2 in quick mode. The grid's loss is on
+    the first ``images`` training images.
     random_centre: also the loss over a filter-normalised random plane (``random_plane``)
     through this optimizer's last weights, coordinates −1 to 1 (None: not computed).
     cache: True to read a saved result with the same settings (or save this one), "refresh"
@@ -392,7 +396,7 @@ def compute(
 
         train_pair, valid_pair, _ = course_data()
         data = (train_pair, valid_pair)
-    epochs = config.epochs() if epochs is None else int(epochs)
+    epochs = config.epochs(full=EPOCHS) if epochs is None else int(epochs)
     n = grid_size() if n is None else int(n)
     names = list(optimizers)
     spec = spec_of(names, data, epochs, seed, n, images, margin)
@@ -434,6 +438,7 @@ def compute(
             k: losses(plane.point(c), X, y, shapes).astype(float) for k, c in coordinates.items()
         },
         explained={k: plane.explained(p) for k, p in points.items()},
+        own={k: pca_plane([p]).explained(p) if len(p) > 2 else 1.0 for k, p in points.items()},
         pooled=plane.explained(np.concatenate(list(points.values()))),
         shares=plane.variance_shares(),
         history=history,
