@@ -137,6 +137,12 @@ def test_compute_caches_its_result(keras, small_data, tmp_path, monkeypatch):
     assert again.size == first.size == keras_size()
     assert np.array_equal(again.cosines, first.cosines) and first.cosines.shape == (2, 2)
     assert np.allclose(np.diag(first.cosines), 1) and -1 <= first.cosines[0, 1] <= 1
+    line = first.between["gd|adam"]
+    assert np.array_equal(again.between["gd|adam"], line) and len(line) == 11
+    # its ends are the two paths' last losses
+    assert line[[0, -1]] == pytest.approx(
+        [first.path_loss["gd"][-1], first.path_loss["adam"][-1]], rel=1e-5
+    )
     # another setting, another entry; the path's first loss is the start's, in the plane too
     other = landscape.compute(["gd", "adam"], cache=True, **{**settings, "n": 3})
     assert not other.cached and other.grid.shape == (3, 3)

@@ -43,7 +43,7 @@ from .data import atomic_write
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 EPOCHS = 5  # in full mode (2 in quick mode): the paths are recorded once per epoch
 IMAGES = 5000  # training images the grid's loss is measured on
-VERSION = 3  # of the cached result's format and computation
+VERSION = 4  # of the cached result's format and computation
 
 
 def grid_size() -> int:
@@ -259,6 +259,13 @@ def loss_grid(plane: Plane, alphas, betas, X, y, shapes, chunk: int = 32) -> np.
     return np.concatenate(out).reshape(A.shape)
 
 
+def line_losses(start, end, X, y, shapes, points: int = 11) -> np.ndarray:
+    """The loss at ``points`` evenly spaced weights on the straight line from start to end."""
+    t = np.linspace(0.0, 1.0, points)[:, None]
+    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+    return losses((1 - t) * start + t * end, X, y, shapes)
+
+
 def cosines(vectors) -> np.ndarray:
     """The cosines between every pair of vectors (rows): a symmetric matrix, 1 on its diagonal."""
     v = np.asarray(vectors, dtype=np.float64)
@@ -307,6 +314,8 @@ class Landscape:
     shapes: list = field(default_factory=list)  # of the model's weights, in the flat order
     # cosines between the optimizers' whole moves θ_end − θ₀ (all the weights), in names' order
     cosines: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # the loss on the straight line between two optimizers' last weights ("a|b": 11 points)
+    between: dict = field(default_factory=dict)
     cached: bool = False
 
     @property
@@ -324,7 +333,7 @@ class Landscape:
         record = json.loads(text)
         for key in ("alphas", "betas", "grid", "shares", "random_axis", "random_grid", "cosines"):
             record[key] = np.asarray(record[key], dtype=float)
-        for key in ("coordinates", "path_loss", "plane_loss"):
+        for key in ("coordinates", "path_loss", "plane_loss", "between"):
             record[key] = {k: np.asarray(v, dtype=float) for k, v in record[key].items()}
         return cls(**record, cached=True)
 
@@ -446,6 +455,11 @@ def compute(
         seconds=seconds,
         shapes=[list(shape) for shape in shapes],
         cosines=cosines([points[name][-1] - points[name][0] for name in names]),
+        between={
+            f"{a}|{b}": line_losses(points[a][-1], points[b][-1], X, y, shapes).astype(float)
+            for k, a in enumerate(names)
+            for b in names[k + 1 :]
+        },
     )
     if random_centre is not None:
         end = points[random_centre][-1]
