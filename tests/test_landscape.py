@@ -162,3 +162,43 @@ def test_the_shape_of_a_known_grid():
     assert saddle["condition"] == np.inf
     plateau = landscape.shape_of(a, b, np.tanh(4 * A) + 0 * B)
     assert 0.3 < plateau["flat"] < 0.7
+
+
+def test_the_figures_draw_every_path(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import plotting
+
+    axis = np.linspace(-1, 3, 7)
+    A, B = np.meshgrid(axis, axis)
+    paths = {"gd": np.array([[0, 0], [1, 0.5], [2, 0.8]]), "adam": np.array([[0, 0], [2, -1.0]])}
+    scape = landscape.Landscape(
+        names=list(paths),
+        alphas=axis,
+        betas=axis,
+        grid=0.3 + (A - 2) ** 2 + 4 * B**2,
+        coordinates=paths,
+        path_loss={},
+        plane_loss={},
+        explained={"gd": 0.5, "adam": 0.9},
+        own={},
+        pooled=0.8,
+        shares=np.array([0.6, 0.2, 0.2]),
+        history={},
+        spec={},
+        seconds={},
+        random_centre="adam",
+        random_axis=axis,
+        random_grid=0.3 + A**2 + B**2,
+    )
+    fig, ax = plotting.plot_landscape(scape)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "Gradient descent (50% in plane)" in labels and "Adam (90% in plane)" in labels
+    assert "60%" in ax.get_xlabel()
+    fig2, ax2 = plotting.plot_random_slice(scape)
+    assert "Adam" in ax2.get_title()
+    fig.savefig(tmp_path / "a.png")
+    plt.close("all")
