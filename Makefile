@@ -18,7 +18,7 @@ help:
 	@echo "make html   every executed notebook as HTML, with an index, in site/"
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
-	@echo "make bench  time the explorer (against a naive re-plot), stability maps and training"
+	@echo "make bench  time the explorer (against a naive re-plot), stability maps, training and the loss landscape"
 	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
 	@echo "make claims  rebuild docs/claims.md from the verdicts in the executed notebooks"
 	@echo "make cache  train afresh and save the full runs that notebooks reuse (data/runs/)"
@@ -70,6 +70,7 @@ bench: data
 	$(PY) benchmarks/explorer.py
 	$(PY) benchmarks/training.py
 	$(PY) benchmarks/sweeps.py
+	$(PY) benchmarks/landscape.py
 
 # Notebooks are committed with the outputs of a full run (not quick mode).
 NB ?= *

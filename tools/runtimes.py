@@ -87,8 +87,9 @@ def main() -> None:
             "nothing saved under `data/runs`. Notebooks 05, 08 and 09 save their training results",
             "there and reuse any that an earlier one saved with the same settings; where a",
             "notebook did, the table says how many (run alone from nothing, it takes longer by",
-            "those runs).",
-            f"All eleven in full mode: {total / 60:.0f} min.",
+            "those runs). Notebook 11 saves its landscape there too, and reads it back when run",
+            "again.",
+            f"All {len(rows)} in full mode: {total / 60:.0f} min.",
             f"Machine: {os.cpu_count()} cores, {platform.machine()}, no GPU, Python "
             f"{platform.python_version()}.",
             "",

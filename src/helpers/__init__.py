@@ -28,7 +28,16 @@ __all__ = [
     "trajectories",
 ]
 
-_LAZY = {"data", "training", "plotting", "widgets", "exercises", "experiments", "schedules"}
+_LAZY = {
+    "data",
+    "training",
+    "landscape",
+    "plotting",
+    "widgets",
+    "exercises",
+    "experiments",
+    "schedules",
+}
 
 
 def setup(seed: int = SEED) -> None:

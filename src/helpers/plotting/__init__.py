@@ -11,8 +11,9 @@ paths stay apart in grey print.
 The package's modules, one job each: ``style`` (rcParams, colours, log-axis limits), ``paths``
 (surfaces and paths), ``curves`` (losses, images, training curves), ``states`` (the optimizer's
 internal state), ``stability`` (drawing stability maps; they are computed by
-``helpers.stability``) and ``intuition`` (Nesterov's look-ahead, the weights of a moving
-average). Every name is also here, as ``plotting.draw_path`` and so on.
+``helpers.stability``), ``intuition`` (Nesterov's look-ahead, the weights of a moving
+average) and ``landscape`` (the MLP's loss over a plane of its weights). Every name is also
+here, as ``plotting.draw_path`` and so on.
 """
 
 from .. import registry
@@ -28,6 +29,7 @@ from .curves import (
     show_images,
 )
 from .intuition import ema_weights, lookahead_arrows
+from .landscape import draw_landscape, plot_landscape, plot_random_slice
 from .paths import PathArtists, contour_levels, draw_path, draw_surface, plot_paths, visible_path
 from .stability import stability_map
 from .states import bias_corrections, state_panel, state_series
@@ -47,6 +49,7 @@ __all__ = [
     "compute_stability_map",
     "contour_levels",
     "decade_limits",
+    "draw_landscape",
     "draw_loss",
     "draw_path",
     "draw_surface",
@@ -55,7 +58,9 @@ __all__ = [
     "limit_loss_axis",
     "lookahead_arrows",
     "loss_values",
+    "plot_landscape",
     "plot_paths",
+    "plot_random_slice",
     "run_colors",
     "show_images",
     "stability_map",
