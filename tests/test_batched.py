@@ -167,6 +167,7 @@ def test_bad_settings_fail_before_any_training(call, message, small_data, monkey
 
     monkeypatch.setattr(batched, "fit", no_training)
     monkeypatch.setattr(training, "build_model", no_training)
+    monkeypatch.setattr(batched, "build_model", no_training)
     with pytest.raises(ValueError, match=message):
         call(small_data)
 

@@ -28,11 +28,13 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import config
+from .mlp import build_model
 from .optimizers import Optimizer
 
 # The flags that change which state an update keeps or which formula it uses: runs are
@@ -131,8 +133,6 @@ def _shaped(optimizer: Optimizer, ndim: int, axis: int = 0) -> Optimizer:
 
 def initial_weights(seed: int) -> list[np.ndarray]:
     """The book's MLP's initial weights for a seed, as ``training.build_model`` draws them."""
-    from .training import build_model
-
     return build_model(seed).get_weights()
 
 
@@ -222,7 +222,7 @@ def _tf():
 class _Program:
     """The TensorFlow side: the groups, one training step, one epoch per call."""
 
-    def __init__(self, runs, groups, X, y, X_valid, y_valid, batch_size, l2, shared):
+    def __init__(self, runs, groups, tensors, batch_size, l2, shared):
         tf = _tf()
         self.k, self.batch_size, self.l2, self.shared = len(runs), batch_size, l2, shared
         weights = {seed: initial_weights(seed) for seed in dict.fromkeys(r.seed for r in runs)}
@@ -231,10 +231,7 @@ class _Program:
             for optimizer, members in groups
         ]
         self.slices = [(members[0], members[-1] + 1) for _, members in groups]
-        self.X = tf.constant(np.asarray(X, np.float32).reshape(len(X), -1))
-        self.y = tf.constant(np.asarray(y), tf.int32)
-        self.X_valid = tf.constant(np.asarray(X_valid, np.float32).reshape(len(X_valid), -1))
-        self.y_valid = tf.constant(np.asarray(y_valid), tf.int32)
+        self.X, self.y, self.X_valid, self.y_valid = tensors
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
         zeros = np.zeros(self.k, np.float32)
         self.loss_sum, self.correct, self.count = (tf.Variable(zeros) for _ in range(3))
@@ -353,37 +350,72 @@ def fit(
     batch_size: int = 32,
     kernel_regularizer=None,
     on_epoch_end: Callable[[int, list[dict]], None] | None = None,
+    parallel: int | None = None,
 ) -> list[RunResult]:
     """Train every run of ``runs`` together; a RunResult per run, in the same order.
 
     data: ``((X_train, y_train), (X_valid, y_valid))``. kernel_regularizer: None or
     ``keras.regularizers.l2(λ)`` on every kernel. on_epoch_end(epoch, logs per run): a hook,
-    for progress displays.
+    for progress displays. parallel: how many programs share the runs, side by side in threads
+    (default: one per core).
     """
     check(runs, data, epochs, batch_size)
     l2 = _l2_factor(kernel_regularizer)
-    groups = _groups(runs)
-    order = [i for _, members in groups for i in members]  # runs ordered by group
+    order = [i for _, members in _groups(runs) for i in members]  # runs ordered by group
     ordered = [runs[i] for i in order]
-    groups = _groups(ordered)
     (X, y), (X_valid, y_valid) = data
     orders = _orders(ordered, len(X), epochs, batch_size)
     shared = len(orders) == 1
-    program = _Program(ordered, groups, X, y, X_valid, y_valid, batch_size, l2, shared)
+    tensors = _tensors(X, y, X_valid, y_valid)
+    # One program per core: each runs on one thread (helpers.backend), side by side.
+    parts = np.array_split(np.arange(len(ordered)), min(parallel or _cores(), len(ordered)))
+    programs = []
+    for part in parts:
+        members = [ordered[i] for i in part]
+        programs.append(_Program(members, _groups(members), tensors, batch_size, l2, shared))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
-    for epoch in range(epochs):
-        start = time.perf_counter()
-        per_seed = [orders[run.order_seed][epoch] for run in ordered]
-        logs = program.epoch(per_seed[:1] if shared else per_seed)
-        times.append(time.perf_counter() - start)
-        for position, i in enumerate(order):
-            for name, values in logs.items():
-                histories[i][name].append(float(values[position]))
-        if on_epoch_end is not None:
-            on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])
-    final = program.final_weights()
+    with ThreadPoolExecutor(len(programs)) as pool:
+        for epoch in range(epochs):
+            start = time.perf_counter()
+            batches = [
+                [orders[ordered[i].order_seed][epoch] for i in part][: 1 if shared else None]
+                for part in parts
+            ]
+            logs = list(pool.map(_Program.epoch, programs, batches))
+            times.append(time.perf_counter() - start)
+            for part, part_logs in zip(parts, logs):
+                for position, r in enumerate(part):
+                    for name, values in part_logs.items():
+                        histories[order[r]][name].append(float(values[position]))
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])
+    final = [w for program in programs for w in program.final_weights()]
     results = [None] * len(runs)
     for position, i in enumerate(order):
         results[i] = RunResult(histories[i], list(times), final[position])
     return results
+
+
+def _tensors(X, y, X_valid, y_valid):
+    """The data as tensors, once for all programs."""
+    tf = _tf()
+    return (
+        tf.constant(np.asarray(X, np.float32).reshape(len(X), -1)),
+        tf.constant(np.asarray(y), tf.int32),
+        tf.constant(np.asarray(X_valid, np.float32).reshape(len(X_valid), -1)),
+        tf.constant(np.asarray(y_valid), tf.int32),
+    )
+
+
+def _cores() -> int:
+    """How many programs to run side by side: one per core the process may use (at most 4),
+    where TensorFlow runs each operation on one thread (``helpers.backend``'s setting)."""
+    import os
+
+    if os.environ.get("TF_NUM_INTRAOP_THREADS", "1") != "1":
+        return 1
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))

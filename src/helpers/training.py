@@ -31,6 +31,7 @@ from . import config, fastfit
 from .backend import keras as _keras
 from .data import atomic_write
 from .fastfit import BATCH_HOOKS  # noqa: F401 - kept here, where it was
+from .mlp import build_model
 from .optimizers import Optimizer
 from .optimizers import get as get_optimizer
 
@@ -38,32 +39,6 @@ BATCH_SIZE = 32
 SAVED_RUN = "saved run, read from data/runs"  # what a notebook shows for a reused result
 STEPS_PER_EXECUTION = 256
 UNROLLED_STEPS = 4
-
-
-def build_model(
-    seed: int = config.SEED, hidden: int = 100, layers: int = 3, kernel_regularizer=None
-):
-    """The book's MLP, uncompiled, with initial weights drawn from ``seed``.
-
-    kernel_regularizer: e.g. ``keras.regularizers.l2(1e-4)`` on every Dense layer's weights
-    (an L2 penalty added to the loss, to compare with AdamW's decoupled weight decay).
-    """
-    keras = _keras()
-    keras.utils.set_random_seed(seed)
-    dense = [
-        keras.layers.Dense(
-            hidden,
-            activation="relu",
-            kernel_initializer="he_normal",
-            kernel_regularizer=kernel_regularizer,
-        )
-        for _ in range(layers)
-    ]
-    return keras.Sequential(
-        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), *dense]
-        + [keras.layers.Dense(10, activation="softmax", kernel_regularizer=kernel_regularizer)],
-        name="mlp",
-    )
 
 
 def keras_optimizer(optimizer, **hyperparameters):
