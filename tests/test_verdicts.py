@@ -173,3 +173,26 @@ def test_claims_md_carries_metric_and_caveat():
     assert rows[0].endswith("| 3 seeds (42, 43, 44) |")
     assert rows[1].endswith("| — |")  # a claim recorded before the caveat existed
     assert "1 inconclusive at this scale" in text
+
+
+def test_compare_seeds_over_learning_rates():
+    def runs(values):
+        return {s: history(loss, [v]) for s, (loss, v) in zip(verdicts.SEEDS, values)}
+
+    fast, slow = [1.0, 0.3, 0.2], [1.0, 0.9, 0.5]
+    a = {0.01: runs([(fast, 0.30)] * 3), 0.1: runs([(fast, 0.50), (fast, 0.30), (fast, 0.31)])}
+    b = {0.01: runs([(slow, 0.40)] * 3), 0.1: runs([(slow, 0.40)] * 3), 1.0: runs([(slow, 1)] * 3)}
+    better = verdicts.compare_seeds(a, b, "better", a="Momentum", b="GD")
+    assert list(better.spreads) == [0.01, 0.1]  # only the settings both have
+    assert better.outcomes == {0.01: 1, 0.1: 0}  # at 0.1 the seeds spread over 0.2
+    assert better.counts() == (1, 1, 0) and better.judge() == "holds partly"
+    lines = better.table().splitlines()
+    assert "best validation loss" in lines[0] and "3 seeds" in lines[0]
+    assert lines[2].endswith("Momentum") and lines[3].endswith("within spread")
+    assert "0.2000" in better.caveat()
+    faster = verdicts.compare_seeds(a, b, "faster", target=0.4, a="Momentum", b="GD")
+    assert faster.outcomes == {0.01: 1, 0.1: 1}  # epoch 2 against never
+    assert "epochs to training loss ≤ 0.4" in faster.table()
+    assert "2.0 (2.0–2.0)" in faster.table() and "never" in faster.table()
+    with pytest.raises(ValueError, match="in common"):
+        verdicts.compare_seeds(a, {5: b[1.0]}, "better")

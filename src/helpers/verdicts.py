@@ -37,6 +37,12 @@ COLOURS = {
     INCONCLUSIVE: "#4d4d4d",
 }
 
+#: The seeds of every Fashion-MNIST comparison (initial weights and order of batches).
+SEEDS = (42, 43, 44)
+
+#: The stated training-loss target of the "faster" metric on Fashion-MNIST.
+TARGET_LOSS = 0.4
+
 #: One metric per kind of claim, the same in every notebook: {kind: what is measured}.
 METRICS = {
     "faster": "epochs (on a 2D surface: steps) to reach a stated training-loss target",
@@ -135,8 +141,8 @@ class Verdict:
 
 
 def verdict(*args, **kwargs) -> Verdict:
-    """Record a claim's verdict (display the result in a notebook cell): ``Verdict``'s
-    arguments, claim, experiment, verdict, numbers, then by keyword notebook, source and
+    """Record a claim's verdict (display the result in a notebook cell). The arguments are
+    ``Verdict``'s: claim, experiment, verdict, numbers; by keyword notebook, source and
 
     caveat: what the verdict rests on (seeds, spread between seeds, held-out starts);
     metric: a key of ``METRICS`` ("faster", "better") or empty for a claim of another kind;
@@ -308,3 +314,69 @@ def seeds_caveat(spreads: dict, metric: str, spec: str = ".4f") -> str:
         f"{len(seeds)} seeds ({', '.join(map(str, seeds))}); spread between seeds (max − min) up "
         f"to {widest} {unit}; a smaller difference counts as no win"
     )
+
+
+@dataclass(frozen=True)
+class SeedComparison:
+    """Two optimizers over seeds, at several settings (say learning rates): {key: (Spread of
+    a, Spread of b)}, and the outcome at each (+1 a wins, 0 within the spread, −1 b wins)."""
+
+    a: str
+    b: str
+    metric: str
+    target: float | None
+    spreads: dict
+
+    @property
+    def outcomes(self) -> dict:
+        return {key: outcome(sa, sb) for key, (sa, sb) in self.spreads.items()}
+
+    def counts(self) -> tuple[int, int, int]:
+        """(wins of a, differences within the spread, wins of b)."""
+        o = list(self.outcomes.values())
+        return o.count(1), o.count(0), o.count(-1)
+
+    def judge(self) -> str:
+        """The verdict on "a is faster (better) than b": ``judge_outcomes``."""
+        return judge_outcomes(self.outcomes.values())
+
+    def caveat(self) -> str:
+        spreads = {(k, i): sp for k, pair in self.spreads.items() for i, sp in enumerate(pair)}
+        return seeds_caveat(spreads, self.metric, ".0f" if self.metric == "faster" else ".4f")
+
+    def table(self, key_name: str = "η") -> str:
+        """One line per setting: each optimizer's mean (min–max over the seeds) and who wins."""
+        spec = ".1f" if self.metric == "faster" else ".4f"
+        what = (
+            f"epochs to training loss ≤ {self.target:g}"
+            if self.metric == "faster"
+            else "best validation loss"
+        )
+        word = {1: self.a, 0: "within spread", -1: self.b}
+        width = max(24, len(self.a) + 2, len(self.b) + 2)
+        lines = [
+            f"{what}, mean (min–max) over {len(next(iter(self.spreads.values()))[0].values)} seeds",
+            f"{key_name:>8}{self.a:>{width}}{self.b:>{width}}   winner",
+        ]
+        for key, (sa, sb) in self.spreads.items():
+            lines.append(
+                f"{key!s:>8}{sa.show(spec):>{width}}{sb.show(spec):>{width}}   "
+                f"{word[outcome(sa, sb)]}"
+            )
+        return "\n".join(lines)
+
+
+def compare_seeds(
+    runs_a: dict, runs_b: dict, metric: str, target: float | None = None, a="A", b="B"
+) -> SeedComparison:
+    """Compare two optimizers across seeds at each common setting: ``runs_a`` and ``runs_b``
+    are {key: {seed: History}} (what ``training.sweep(..., seeds=SEEDS)`` returns, or
+    {label: {seed: History}} from ``training.compare``), judged by the declared ``metric``."""
+    spreads = {}
+    for key in runs_a:
+        if key in runs_b:
+            pair = across_seeds({0: runs_a[key], 1: runs_b[key]}, metric, target)
+            spreads[key] = (pair[0], pair[1])
+    if not spreads:
+        raise ValueError("no setting in common between the two sets of runs")
+    return SeedComparison(a, b, metric, target, spreads)
