@@ -196,3 +196,8 @@ def test_compare_seeds_over_learning_rates():
     assert "2.0 (2.0–2.0)" in faster.table() and "never" in faster.table()
     with pytest.raises(ValueError, match="in common"):
         verdicts.compare_seeds(a, {5: b[1.0]}, "better")
+
+
+def test_decide_is_kept_only_for_an_inconclusive_verdict():
+    assert verdicts.verdict("c", "e", "holds", "n", decide="more seeds").data["decide"] == ""
+    assert verdicts.verdict("c", "e", INCONCLUSIVE, "n", decide="more").data["decide"] == "more"

@@ -100,7 +100,7 @@ class Verdict:
             "numbers": numbers,
             "caveat": caveat,
             "metric": f"{metric}: {METRICS[metric]}" if metric else "",
-            "decide": decide,
+            "decide": decide if verdict == INCONCLUSIVE else "",
         }
 
     def __repr__(self) -> str:
@@ -146,7 +146,8 @@ def verdict(*args, **kwargs) -> Verdict:
 
     caveat: what the verdict rests on (seeds, spread between seeds, held-out starts);
     metric: a key of ``METRICS`` ("faster", "better") or empty for a claim of another kind;
-    decide: for "inconclusive at this scale", the experiment that would decide it."""
+    decide: for "inconclusive at this scale", the experiment that would decide it (given with a
+    verdict computed in code, it is kept only when that verdict is "inconclusive")."""
     return Verdict(*args, **kwargs)
 
 
