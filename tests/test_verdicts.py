@@ -147,7 +147,16 @@ def test_a_race_from_held_out_starts_and_its_tables():
     assert len(table.splitlines()) == 7 and table.count("— ") == 12
     summary = race.surface_table("Momentum", "GD").splitlines()
     assert len(summary) == 3
-    assert summary[1].split()[:2] == ["bowl", "3"] and summary[1].split()[-1] == "3"
+    cells = summary[1].split()
+    assert cells[:2] == ["bowl", "3"] and cells[5] == "3"  # neither gets there from 3 starts
+    gaps = {r["label"]: np.median([x["final_gap"] for x in race.results(r["label"])
+                                   if x["surface"] == "bowl"]) for r in race.rows}  # fmt: skip
+    assert cells[6:] == [f"{gaps['Momentum']:.1e}", "/", f"{gaps['GD']:.1e}"]
+
+
+def test_median_gap_says_div_when_most_runs_diverged():
+    assert experiments._median_gap([1e-3, 2e-3, 3e-3]) == "2.0e-03"
+    assert experiments._median_gap([1e-3, np.inf, np.inf]) == "div"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,17 +116,25 @@ class Race:
         return "\n".join(lines)
 
     def surface_table(self, a: str, b: str) -> str:
-        """Per surface: how many starts ``a`` wins, ties and loses against ``b``, and on how
-        many neither reaches the tolerance (then the lower final loss decides)."""
+        """Per surface: how many starts ``a`` wins, ties and loses against ``b``, on how many
+        neither reaches the tolerance (then the lower final loss decides), and there the median
+        final J − J* of each ('div' if most of those runs diverged)."""
         lines = [f"{'surface':<12}{'starts':>7}{a + ' wins':>16}{'ties':>6}{b + ' wins':>16}"
-                 f"{'neither':>9}"]  # fmt: skip
+                 f"{'neither':>9}   median final J − J* where neither: {a} / {b}"]  # fmt: skip
         for surface in self.surfaces:
             pairs = [(ra, rb) for ra, rb in self._pairs(a, b) if ra["surface"] == surface]
             scores = [self._score(ra, rb) for ra, rb in pairs]
-            neither = sum(ra["steps_to"] is None and rb["steps_to"] is None for ra, rb in pairs)
+            neither = [
+                (ra, rb) for ra, rb in pairs if ra["steps_to"] is None and rb["steps_to"] is None
+            ]
+            finals = ""
+            if neither:
+                finals = "   " + " / ".join(
+                    _median_gap([pair[i]["final_gap"] for pair in neither]) for i in (0, 1)
+                )
             lines.append(
                 f"{surface:<12}{len(pairs):>7}{scores.count(1.0):>16}{scores.count(0.5):>6}"
-                f"{scores.count(0.0):>16}{neither:>9}"
+                f"{scores.count(0.0):>16}{len(neither):>9}{finals}"
             )
         return "\n".join(lines)
 
@@ -137,6 +145,12 @@ class Race:
             f"(surface, start) pairs ({per}); median speed-up where both converge: "
             f"{self.speedup(a, b):.2f}×"
         )
+
+
+def _median_gap(gaps) -> str:
+    """The median of final J − J* values, or 'div' when most of them are infinite (diverged)."""
+    median = float(np.median(gaps))
+    return "div" if not np.isfinite(median) else portable.show(median, ".1e", floor=1e-300)
 
 
 def _point(start) -> str:
