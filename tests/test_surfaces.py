@@ -107,3 +107,25 @@ def test_distance_to_nearest_minimum():
     himmelblau = surfaces.get("himmelblau")
     assert himmelblau.distance_to_minimum(np.array([3.0, 2.5])) == pytest.approx(0.5)
     assert himmelblau.distance_to_minimum(np.array([[3.0, 2.0], [3.0, 1.0]])).tolist() == [0.0, 1.0]
+
+
+def test_least_squares_is_the_regression_cost_with_its_minimum():
+    rng = np.random.default_rng(3)
+    u = rng.uniform(-1, 1, size=(300, 3))
+    X = np.stack([u[:, 0], 0.8 * u[:, 0] + 0.6 * u[:, 1]], 1)
+    y = X @ np.array([1.5, -0.5]) + 0.1 * u[:, 2]
+    s = surfaces.least_squares(X, y)
+    w, *_ = np.linalg.lstsq(X, y, rcond=None)
+    assert np.allclose(s.minima[0], w, atol=1e-10)
+    points = rng.uniform(-3, 3, size=(5, 2))
+    cost = ((points @ X.T - y) ** 2).mean(1) / 2
+    assert np.allclose(s.loss(points), cost, rtol=1e-10)
+    assert np.allclose(s.min_value, ((X @ w - y) ** 2).mean() / 2, rtol=1e-10)
+    eps = 1e-6
+    numeric = [(s.f(*(points[0] + e)) - s.f(*(points[0] - e))) / (2 * eps) for e in np.eye(2) * eps]
+    assert np.allclose(s.gradient(points[0]), numeric, rtol=1e-5)
+    assert np.allclose(s.max_curvature, np.linalg.eigvalsh(X.T @ X / len(X)).max())
+    r = (X[:, 0] @ X[:, 1]) / np.sqrt((X[:, 0] @ X[:, 0]) * (X[:, 1] @ X[:, 1]))
+    assert f"correlation {r:.2f}" in s.description
+    with pytest.raises(ValueError, match="collinear"):
+        surfaces.least_squares(np.stack([u[:, 0], 2 * u[:, 0]], 1), y)

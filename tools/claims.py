@@ -11,11 +11,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from helpers.verdicts import collect_claims
+from helpers.verdicts import INCONCLUSIVE, METRICS, collect_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "claims.md"
-MARK = {"holds": "✅ holds", "holds partly": "🟡 holds partly", "does not hold": "❌ does not hold"}
+MARK = {
+    "holds": "✅ holds",
+    "holds partly": "🟡 holds partly",
+    "does not hold": "❌ does not hold",
+    "inconclusive at this scale": "⚪ inconclusive at this scale",
+}
 
 
 def cell(text: str) -> str:
@@ -28,20 +33,29 @@ def render(claims: list[dict]) -> str:
         "# The claims, tested",
         "",
         "Every claim about an optimizer that the course tests, with the experiment that tested it,",
-        "the verdict and the numbers of the full run. This page is built from the notebooks'",
-        "outputs by `make claims` (`python tools/claims.py`); a test checks it is up to date.",
+        "the metric that judged it, the verdict, the numbers of the full run and what the verdict",
+        "rests on (seeds, spread between seeds, held-out starts). This page is built from the",
+        "notebooks' outputs by `make claims` (`python tools/claims.py`); a test checks it is up",
+        "to date. The metrics, the same in every notebook:",
+        "",
+        *(f"- **{kind}**: {text}" for kind, text in METRICS.items()),
         "",
         f"{len(claims)} claims: {counts['holds']} hold, {counts['holds partly']} hold partly, "
-        f"{counts['does not hold']} do not hold.",
+        f"{counts['does not hold']} do not hold, {counts[INCONCLUSIVE]} inconclusive at this "
+        "scale.",
         "",
-        "| notebook | claim (source) | experiment | verdict | numbers |",
-        "|---|---|---|---|---|",
+        "| notebook | claim (source) | experiment | metric | verdict | numbers | caveat |",
+        "|---|---|---|---|---|---|---|",
     ]
     for c in claims:
         link = f"[{c['notebook']}](../notebooks/{c['notebook']}.ipynb)"
+        numbers = cell(c["numbers"])
+        if c.get("decide"):
+            numbers += f" Would decide it: {cell(c['decide'])}"
         lines.append(
             f"| {link} | {cell(c['claim'])} ({cell(c['source'])}) | {cell(c['experiment'])} "
-            f"| {MARK[c['verdict']]} | {cell(c['numbers'])} |"
+            f"| {cell(c.get('metric') or '—')} | {MARK[c['verdict']]} | {numbers} "
+            f"| {cell(c.get('caveat') or '—')} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -55,4 +69,4 @@ if __name__ == "__main__":
             sys.exit(1)
         sys.exit(0)
     TARGET.write_text(text, encoding="utf-8")
-    print(f"{TARGET.relative_to(ROOT)}: {text.count(chr(10)) - 10} claims")
+    print(f"{TARGET.relative_to(ROOT)}: {text.count('| [')} claims")

@@ -12,6 +12,10 @@ optimizer and surface, through ``trajectories.run``) and records how many steps 
 get within a tolerance of the minimum. "A wins against B" on a (surface, start) pair when A
 reaches the tolerance and B does not, or both do and A needs fewer steps; when neither does,
 the lower final loss wins; equal counts are ties and count half.
+
+To judge a claim on starts the tuner did not see, tune on each surface's listed starts
+(``tuned_for_each_surface``) and race from ``held_out_starts`` (random starts within each
+surface's window, drawn from a stated seed): ``race(..., starts=held_out_starts(seed=1))``.
 """
 
 from __future__ import annotations
@@ -87,19 +91,51 @@ class Race:
         """Share of runs of ``label`` that reach the tolerance."""
         return float(np.mean([r["steps_to"] is not None for r in self.results(label)]))
 
-    def table(self) -> str:
-        """Steps to the tolerance per surface and start ('—' never, 'div' diverged)."""
+    def table(self, surfaces=None, only_unreached: bool = False) -> str:
+        """Steps to the tolerance per surface and start ('—' never, 'div' diverged). On a row
+        where no optimizer reaches the tolerance, each cell shows its final J − J* instead
+        ('— 3.2e-04'). ``surfaces``: only these; ``only_unreached``: only such rows."""
         width = max(12, *(len(label) + 2 for label in self.labels))
         lines = [f"{'surface':<12}{'start':<18}" + "".join(f"{lb:>{width}}" for lb in self.labels)]
         keys = dict.fromkeys((r["surface"], r["start"]) for r in self.rows)
         by = {(r["label"], r["surface"], r["start"]): r for r in self.rows}
         for surface, start in keys:
+            if surfaces is not None and surface not in surfaces:
+                continue
+            row = [by[(label, surface, start)] for label in self.labels]
+            neither = all(r["steps_to"] is None for r in row)
+            if only_unreached and not neither:
+                continue
             cells = []
-            for label in self.labels:
-                r = by[(label, surface, start)]
+            for r in row:
                 cell = "div" if r["diverged"] else "—" if r["steps_to"] is None else r["steps_to"]
+                if neither and not r["diverged"]:
+                    cell = f"— {portable.show(r['final_gap'], '.1e', floor=1e-300)}"
                 cells.append(f"{cell!s:>{width}}")
             lines.append(f"{surface:<12}{_point(start):<18}" + "".join(cells))
+        return "\n".join(lines)
+
+    def surface_table(self, a: str, b: str) -> str:
+        """Per surface: how many starts ``a`` wins, ties and loses against ``b``, on how many
+        neither reaches the tolerance (then the lower final loss decides), and there the median
+        final J − J* of each ('div' if most of those runs diverged)."""
+        lines = [f"{'surface':<12}{'starts':>7}{a + ' wins':>16}{'ties':>6}{b + ' wins':>16}"
+                 f"{'neither':>9}   median final J − J* where neither: {a} / {b}"]  # fmt: skip
+        for surface in self.surfaces:
+            pairs = [(ra, rb) for ra, rb in self._pairs(a, b) if ra["surface"] == surface]
+            scores = [self._score(ra, rb) for ra, rb in pairs]
+            neither = [
+                (ra, rb) for ra, rb in pairs if ra["steps_to"] is None and rb["steps_to"] is None
+            ]
+            finals = ""
+            if neither:
+                finals = "   " + " / ".join(
+                    _median_gap([pair[i]["final_gap"] for pair in neither]) for i in (0, 1)
+                )
+            lines.append(
+                f"{surface:<12}{len(pairs):>7}{scores.count(1.0):>16}{scores.count(0.5):>6}"
+                f"{scores.count(0.0):>16}{len(neither):>9}{finals}"
+            )
         return "\n".join(lines)
 
     def summary(self, a: str, b: str) -> str:
@@ -111,8 +147,36 @@ class Race:
         )
 
 
+def _median_gap(gaps) -> str:
+    """The median of final J − J* values, or 'div' when most of them are infinite (diverged)."""
+    median = float(np.median(gaps))
+    return "div" if not np.isfinite(median) else portable.show(median, ".1e", floor=1e-300)
+
+
 def _point(start) -> str:
-    return f"({start[0]:g}, {start[1]:g})"
+    return f"({start[0]:.3g}, {start[1]:.3g})"
+
+
+#: The seed of the held-out starts, printed with every race that uses them.
+HELD_OUT_SEED = 2024
+
+
+def held_out_starts(surfaces=None, n: int = 16, seed: int = HELD_OUT_SEED) -> dict:
+    """{surface name: n random start points}, drawn uniformly within each surface's window
+    (``np.random.default_rng(seed)``, one stream per surface in the order given, so that the
+    same seed gives the same starts on every CPU), none closer than 5 % of the window's width to
+    a global minimum: starts the tuner did not see."""
+    out = {}
+    rng = np.random.default_rng(seed)
+    for surface in [get_surface(s) for s in (surfaces or surface_names())]:
+        xmin, xmax, ymin, ymax = surface.window
+        points = []
+        while len(points) < n:
+            p = rng.uniform((xmin, ymin), (xmax, ymax))
+            if surface.distance_to_minimum(p) >= 0.05 * (xmax - xmin):
+                points.append(p)
+        out[surface.name] = np.array(points)
+    return out
 
 
 def race(
@@ -121,23 +185,27 @@ def race(
     steps: int = 1000,
     tolerance: float = 1e-6,
     noise: float = 0.0,
+    starts: dict | None = None,
 ) -> Race:
     """Run every optimizer from every start point of every surface.
 
     optimizers: {label: optimizer}, where an optimizer may also be a dict {surface name:
         optimizer} to give each surface its own settings (e.g. a tuned learning rate).
     surfaces: surface names (default all), or Surface objects.
+    starts: {surface name: points of shape (n, 2)} to race from instead of each surface's
+        listed starts (e.g. ``held_out_starts()``).
     """
     surfaces = [get_surface(s) for s in (surfaces or surface_names())]
     result = Race(list(optimizers), [s.name for s in surfaces], steps=steps, tolerance=tolerance)
     for label, spec in optimizers.items():
         for surface in surfaces:
             optimizer = get_optimizer(spec[surface.name] if isinstance(spec, dict) else spec)
-            starts = np.array(surface.starts)
+            points = surface.starts if starts is None else starts[surface.name]
+            starts_ = np.array(points, dtype=float)
             r = run(
                 optimizer,
                 surface,
-                start=starts,
+                start=starts_,
                 steps=steps,
                 noise=noise,
                 record_state=False,
@@ -145,7 +213,7 @@ def race(
             )
             reached = r.steps_to(tolerance)
             gaps = np.where(r.diverged, np.inf, r.final_loss - surface.min_value)
-            for i, start in enumerate(surface.starts):
+            for i, start in enumerate(map(tuple, starts_.tolist())):
                 result.rows.append(
                     {
                         "label": label,

@@ -334,6 +334,65 @@ def plateau(width: float = 1.0) -> Surface:
     )
 
 
+def least_squares(features, targets, name: str = "regression") -> Surface:
+    """The cost of a linear regression with two features and no intercept,
+    J(w) = ‖Xw − y‖²/(2n): a quadratic bowl whose curvatures are those of XᵀX/n, turned away
+    from the axes when the features are correlated. Its window spans ±4 around the minimum,
+    and its starts are the bowl's, moved there. (Not in ``names()``: built from data.)"""
+    X, y = np.asarray(features, dtype=float), np.asarray(targets, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
+        raise ValueError(
+            f"features must have shape (n, 2) and targets (n,), got {X.shape}, {y.shape}"
+        )
+    n = len(y)
+
+    def mean(values):  # exactly rounded sums: the same last bit on every CPU
+        return math.fsum(values.tolist()) / n
+
+    a, b, d = mean(X[:, 0] * X[:, 0]), mean(X[:, 0] * X[:, 1]), mean(X[:, 1] * X[:, 1])
+    p, q = mean(X[:, 0] * y), mean(X[:, 1] * y)
+    det = a * d - b * b
+    if not det > 1e-12 * max(a * d, 1e-300):
+        raise ValueError("the two features are (almost) collinear: no single minimum")
+    cx, cy = (d * p - b * q) / det, (a * q - b * p) / det  # the normal equations, solved
+    residual = X[:, 0] * cx + X[:, 1] * cy - y
+    j_min = mean(residual * residual) / 2
+
+    def f(x, y_):
+        u, v = x - cx, y_ - cy
+        return 0.5 * (a * u * u + 2 * b * u * v + d * v * v) + j_min
+
+    def grad(x, y_):
+        u, v = x - cx, y_ - cy
+        return a * u + b * v, b * u + d * v
+
+    def hessian(x, y_):
+        one = np.ones_like(np.asarray(x + y_, dtype=float))
+        return a * one, b * one, d * one
+
+    root = math.sqrt((a - d) ** 2 + 4 * b * b)
+    curvatures = ((a + d - root) / 2, (a + d + root) / 2)
+    return Surface(
+        name=name,
+        description=(
+            f"A linear regression's cost: curvatures {curvatures[0]:.3g} and {curvatures[1]:.3g}, "
+            f"feature correlation {b / math.sqrt(a * d):.2f}."
+        ),
+        f=f,
+        grad=grad,
+        hessian=hessian,
+        minima=((cx, cy),),
+        min_value=j_min,
+        window=(cx - 4.0, cx + 4.0, cy - 4.0, cy + 4.0),
+        starts=(
+            (cx - 3.6, cy + 3.0),
+            (cx + 3.2, cy + 3.6),
+            (cx - 2.4, cy - 3.6),
+            (cx + 3.8, cy - 1.0),
+        ),
+    )
+
+
 _FACTORIES: dict[str, Callable[..., Surface]] = {
     "bowl": bowl,
     "rosenbrock": rosenbrock,
