@@ -24,6 +24,7 @@ from .controls import (
     suggested_learning_rate,
 )
 from .live_figure import LiveFigure
+from .replay import Replay
 
 
 class BadValue(ValueError):
@@ -85,6 +86,7 @@ class Explorer(LiveFigure, W.VBox):
         self.error = ""  # what the message says is wrong, as plain text ("" when all is well)
         self._build_controls()
         self._build_figure()
+        self.replay = Replay(self)  # the play button and step slider (see replay.py)
         self.message = W.HTML(layout=W.Layout(min_height="1.5em"))
         self.readout = W.HTML()
         self.reset_button = W.Button(
@@ -103,6 +105,7 @@ class Explorer(LiveFigure, W.VBox):
                 W.HBox([W.VBox(column), W.VBox(side)], layout=W.Layout(flex_flow="row wrap")),
                 self.controls["compare"],
                 self.message,
+                self.replay.widget,
                 self.view,
                 self.readout,
             ]
@@ -310,9 +313,7 @@ class Explorer(LiveFigure, W.VBox):
         if key not in self._ghost_runs:
             if len(self._ghost_runs) >= 32:
                 self._ghost_runs.pop(next(iter(self._ghost_runs)))
-            self._ghost_runs[key] = run(
-                ghost, self._surface, start=start, steps=steps, record_state=False
-            )
+            self._ghost_runs[key] = run(ghost, self._surface, start=start, steps=steps)
         return self._ghost_runs[key]
 
     def _failed(self, error: Exception) -> None:
@@ -391,6 +392,7 @@ class Explorer(LiveFigure, W.VBox):
             self._legend_names = legend_names
             self._background = None
         self._check_limits(shown)
+        self.replay.rerun()
 
     def _check_limits(self, shown):
         """The loss and state axes' limits (see ``LiveFigure._set_limits``): the view is the
@@ -420,6 +422,7 @@ class Explorer(LiveFigure, W.VBox):
             yield from (artists.line, artists.start, artists.end, artists.cross, artists.note)
         yield from self._loss_lines.values()
         yield from self._state_lines
+        yield from self.replay.artists()
 
     def _static_key(self):
         axes = [ax for ax in (self.ax_surface, self.ax_loss, self.ax_state) if ax is not None]
