@@ -3,8 +3,9 @@ re-plot; moves of the other controls; replay frames; and the 100×100 stability 
 
 Run with ``make bench`` (or ``python benchmarks/explorer.py``). Targets: median ≤ 30 ms per move
 (of η on every surface, and of steps, β, β2 and ε) and per replay frame (200 steps), at least
-5× faster than the naive re-plot, and the stability map in ≤ 1 s. The surface dropdown draws other contours: it is reported on its
-own, first visits of a surface apart from coming back to one.
+5× faster than the naive re-plot, and the stability map in ≤ 1 s. The surface dropdown draws
+other contours: it is reported on its own, first visits of a surface apart from coming back to
+one.
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ from widget_tree import CORE, walk
 
 from helpers import portable, registry
 from helpers.plotting import visible_path
-from helpers.widgets import explorer
-from helpers.widgets import path_explorer, replay
+from helpers.widgets import explorer, path_explorer, replay
 
 
 def shown(e, name):
@@ -67,7 +66,8 @@ def test_the_arrows_are_the_runs_forces_at_that_step(name):
         np.testing.assert_allclose(current_point(e, name), point)
         assert len(e._paths[name].line.get_xdata()) == t + 1, "the path up to step t"
         np.testing.assert_allclose(arrows["gradient"][0], point)
-        np.testing.assert_allclose(vector(arrows["gradient"]), -eta * result.surface.gradient(point))
+        gradient = -eta * result.surface.gradient(point)
+        np.testing.assert_allclose(vector(arrows["gradient"]), gradient)
         np.testing.assert_allclose(vector(arrows["step"]), result.path[t + 1] - point)
         kind = registry.family(name)
         if name in ("momentum", "nesterov"):

@@ -28,7 +28,7 @@ LABELS = {
 
 
 def memory_kind(result: Trajectory) -> str | None:
-    """"momentum" (gradient descent with momentum: βm), "moment" (the Adam family: −η m̂), or
+    """ "momentum" (gradient descent with momentum: βm), "moment" (the Adam family: −η m̂), or
     None for an optimizer that carries no gradient memory (plain gradient descent, AdaGrad,
     RMSProp)."""
     states, kind = result.states, result.optimizer.kind
