@@ -2,6 +2,11 @@
 point that are the run's own forces at that step, the compared runs in lockstep, a range that
 follows a rerun, and frames that index into the runs instead of computing them again."""
 
+import importlib.util
+import os
+import subprocess
+import sys
+
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -156,6 +161,16 @@ def test_the_range_follows_a_rerun():
     assert play.step >= 1 and play.step * replay.FRAMES >= slider.max
 
 
+def test_reset_puts_the_replay_back_at_the_end():
+    e = explorer("adam", surface="rosenbrock")
+    first = e.to_png()
+    e.replay.slider.value = 12
+    e.controls["learning_rate"].value = 0.01
+    e.reset()
+    assert e.replay.slider.value == e.replay.slider.max == e.result.steps
+    assert e.to_png() == first
+
+
 def test_frames_do_not_rerun_the_optimizer(monkeypatch):
     e = explorer("momentum", surface="rosenbrock", compare=("gd", "adam"))
     runs, computed = [], []
@@ -182,3 +197,38 @@ def test_a_rerun_computes_the_forces_of_changed_runs_only(monkeypatch):
     monkeypatch.setattr(replay, "forces", lambda run, *a: computed.append(run) or forces(run, *a))
     e.controls["momentum"].value = 0.8  # Adam (the other family) does not move with β
     assert [r.optimizer.kind for r in computed] == ["momentum"]
+
+
+IPYMPL = """
+import matplotlib
+matplotlib.use("module://ipympl.backend_nbagg")
+import numpy as np
+from helpers.widgets import explorer
+
+e = explorer("adam", surface="beale", compare=("momentum",))
+canvas = e.figure.canvas
+frames = []
+canvas.send_binary = frames.append  # what would go to the frontend
+canvas.manager.web_sockets = [canvas]
+e.replay.slider.value = 10
+assert frames and e.message.value == "" and e.replay.frames == 1, "drawn and sent"
+shown = np.asarray(canvas.buffer_rgba()).copy()
+for message in ("initialized", "refresh", "draw"):  # the frontend asks for a full draw
+    canvas._handle_message(canvas, {"type": message}, [])
+assert (np.asarray(canvas.buffer_rgba()) == shown).all(), "the frame at step 10 stays"
+print("ok")
+"""
+
+
+def test_replay_frames_on_the_ipympl_canvas():
+    """In a fresh process: importing ipympl switches matplotlib's backend for good."""
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
+    done = subprocess.run(
+        [sys.executable, "-c", IPYMPL],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]

@@ -439,6 +439,7 @@ class Explorer(LiveFigure, W.VBox):
         with self._muted_updates():
             for key, value in self.initial.items():
                 self.controls[key].value = value
+            self.replay.to_end()
         self._limits = None  # the limits start afresh, as they did for the first picture
         self.update()
 

@@ -113,6 +113,14 @@ class Replay:
             self._quiet = False
         self.show(self.slider.value)
 
+    def to_end(self) -> None:
+        """The slider to its end (the whole runs), drawn at the next rerun."""
+        self._quiet = True
+        try:
+            self.slider.value = self.slider.max
+        finally:
+            self._quiet = False
+
     def _forces_of(self, run, window) -> Forces:
         kept = self._cache.get(id(run))
         if kept is not None and kept[0] is run:
