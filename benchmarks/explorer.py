@@ -145,7 +145,7 @@ def bench_controls(surface="rosenbrock"):
 REPLAYS = [
     # label, optimizer, explorer keywords
     ("replay frame", "adam", {}),
-    ("replay frame, 3 ghosts", "momentum", {"compare": ("gd", "nesterov", "adam")}),
+    ("replay, 3 ghosts", "momentum", {"compare": ("gd", "nesterov", "adam")}),
 ]
 
 
