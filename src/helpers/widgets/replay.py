@@ -43,7 +43,9 @@ class Replay:
         W.link((self.play, "value"), (self.slider, "value"))
         W.link((self.play, "max"), (self.slider, "max"))
         self.widget = W.HBox([self.play, self.slider], layout=W.Layout(align_items="center"))
-        self.widget.add_class("faster-optimizers-replay")
+        self.widget.add_class("faster-optimizers-replay")  # names for pages and browser tests
+        self.play.add_class("faster-optimizers-replay-play")
+        self.slider.add_class("faster-optimizers-replay-step")
         self.slider.observe(self._moved, "value")
         self._quiet = False
         self._forces: dict[str, Forces] = {}
