@@ -1,10 +1,11 @@
 """How fast is the live explorer? A slider move, until the frame is rendered, against a naive
-re-plot; moves of the other controls; and the 100×100 stability map.
+re-plot; moves of the other controls; replay frames; and the 100×100 stability map.
 
 Run with ``make bench`` (or ``python benchmarks/explorer.py``). Targets: median ≤ 30 ms per move
-(of η on every surface, and of steps, β, β2 and ε), at least 5× faster than the naive re-plot,
-and the stability map in ≤ 1 s. The surface dropdown draws other contours: it is reported on its
-own, first visits of a surface apart from coming back to one.
+(of η on every surface, and of steps, β, β2 and ε) and per replay frame (200 steps), at least
+5× faster than the naive re-plot, and the stability map in ≤ 1 s. The surface dropdown draws
+other contours: it is reported on its own, first visits of a surface apart from coming back to
+one.
 """
 
 from __future__ import annotations
@@ -141,6 +142,34 @@ def bench_controls(surface="rosenbrock"):
     return rows
 
 
+REPLAYS = [
+    # label, optimizer, explorer keywords
+    ("replay frame", "adam", {}),
+    ("replay, 3 ghosts", "momentum", {"compare": ("gd", "nesterov", "adam")}),
+]
+
+
+def bench_replay(surface="rosenbrock"):
+    """Replay frames: the step slider from 0 to the end, as the play button moves it, each
+    frame until it is rendered: (label, optimizer, median, p95, full redraws, frames)."""
+    rows = []
+    for label, name, keywords in REPLAYS:
+        e = explorer(name, surface=surface, steps=STEPS, **keywords)
+        slider = e.replay.slider
+        slider.value = 0
+        full, runs = e.redraws["full"], (e.result, dict(e.ghosts))
+        values = list(range(1, STEPS + 1))
+
+        def frame(value, slider=slider):
+            slider.value = value
+
+        times = timed(frame, values)
+        assert e.message.value == "", e.message.value
+        assert (e.result, e.ghosts) == runs, "a frame reruns nothing"
+        rows.append((label, name, *milliseconds(times), e.redraws["full"] - full, len(values)))
+    return rows
+
+
 def bench_surfaces(rounds=10):
     """The surface dropdown, through every surface ``rounds`` times: the first visits (new
     contours, a full draw) and the moves back to a surface seen before, apart."""
@@ -237,6 +266,18 @@ def main():
     print(
         f"  back to a surface seen ({len(again)}): median {milliseconds(again)[0]:.1f} ms, "
         f"p95 {milliseconds(again)[1]:.1f} ms"
+    )
+    print()
+    print(f"Replay on rosenbrock, {STEPS} steps: a frame (the step slider moved by one, as the")
+    print("play button moves it) until it is rendered; the runs are not computed again")
+    print(f"{'control':<22}{'optimizer':<11}{'median':>9}{'p95':>9}  full redraws")
+    worst_frame = 0.0
+    for label, name, med, p95, full, frames in bench_replay():
+        worst_frame = max(worst_frame, med)
+        print(f"{label:<22}{name:<11}{med:>7.1f}ms{p95:>7.1f}ms  {full} of {frames}")
+    print(
+        f"target: median ≤ 30 ms -> worst {worst_frame:.1f} ms "
+        f"[{'met' if worst_frame <= 30 else 'NOT MET'}]"
     )
     print()
     print(f"Stability map: 100 × 100 hyperparameter grid, {STEPS} steps, computed and drawn")

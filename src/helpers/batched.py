@@ -7,8 +7,9 @@ nor a GPU busy, so here k runs are trained together:
 * their weights are stacked along a leading *run axis* (a kernel of shape 784 × 100 becomes
   k × 784 × 100), and every layer is one batched matmul over the runs;
 * each run sees the batches it would see alone, in the same order: the order that
-  ``model.fit`` draws after ``keras.utils.set_random_seed(batch_seed)``. Runs with the same
-  batch seed share their batches (the first layer is then one wide matmul);
+  ``model.fit`` draws after ``keras.utils.set_random_seed(batch_seed)``. The runs of one batch
+  seed are trained by one program (split in one per core, run side by side in threads), where
+  they share each batch and the first layer is one wide matmul;
 * the update rules are those of ``helpers.optimizers``, the same code that runs in NumPy,
   applied to tensors through ``keras.ops``: hyperparameters are arrays over the runs, shaped to
   broadcast against the stacked weights. Runs whose rules differ (Adam and SGD, say) are
@@ -153,16 +154,16 @@ class _Group:
     """The runs of one update rule: their weights stacked as variables, an optimizer shaped for
     each weight, and its state as variables.
 
-    The run axis comes first, except in the first kernel when every run sees the same batches:
-    that one is 784 × runs × 100, so that the first layer is one wide matmul (784 by runs·100),
-    far faster on a CPU than a batched one.
+    The run axis comes first, except in the first kernel: every run of a program sees the same
+    batches, so that one is 784 × runs × 100 and the first layer is one wide matmul (784 by
+    runs·100), far faster on a CPU than a batched one.
     """
 
-    def __init__(self, optimizer, runs, weights, shared):
+    def __init__(self, optimizer, runs, weights):
         import tensorflow as tf
 
-        self.runs, self.shared = runs, shared
-        self.axes = [1 if shared and j == 0 else 0 for j in range(len(weights[runs[0].seed]))]
+        self.runs = runs
+        self.axes = [1 if j == 0 else 0 for j in range(len(weights[runs[0].seed]))]
         self.params = [
             tf.Variable(np.stack([weights[run.seed][j] for run in runs], axis=axis), name=f"w{j}")
             for j, axis in enumerate(self.axes)
@@ -175,16 +176,12 @@ class _Group:
             self.rules.append((shaped, {k: tf.Variable(v) for k, v in state.items()}))
 
     def logits(self, x):
-        """x: (batch, 784) shared by the group's runs (as in validation), or (runs, batch, 784)."""
+        """x: (batch, 784), the same batch for every run of the group."""
         tf = _tf()
         params, k = self.params, len(self.runs)
-        if self.shared:
-            kernel = tf.reshape(params[0], [params[0].shape[0], -1])
-            h = tf.reshape(tf.matmul(x, kernel), [-1, k, params[0].shape[2]])
-            h = tf.transpose(h, [1, 0, 2])
-        else:  # one matmul per run: faster than a batched one on a CPU
-            xs = [x] * k if len(x.shape) == 2 else [x[i] for i in range(k)]
-            h = tf.stack([tf.matmul(xs[i], params[0][i]) for i in range(k)])
+        kernel = tf.reshape(params[0], [params[0].shape[0], -1])
+        h = tf.reshape(tf.matmul(x, kernel), [-1, k, params[0].shape[2]])
+        h = tf.transpose(h, [1, 0, 2])
         h = tf.nn.relu(h + params[1][:, None, :])
         for j in range(2, len(params) - 2, 2):
             h = tf.nn.relu(tf.matmul(h, params[j]) + params[j + 1][:, None, :])
@@ -222,15 +219,15 @@ def _tf():
 class _Program:
     """The TensorFlow side: the groups, one training step, one epoch per call."""
 
-    def __init__(self, runs, groups, tensors, batch_size, l2, shared):
+    def __init__(self, runs, groups, tensors, batch_size, l2):
         tf = _tf()
-        self.k, self.batch_size, self.l2, self.shared = len(runs), batch_size, l2, shared
+        self.k, self.batch_size, self.l2 = len(runs), batch_size, l2
         weights = {seed: initial_weights(seed) for seed in dict.fromkeys(r.seed for r in runs)}
         self.groups = [
-            _Group(optimizer, [runs[i] for i in members], weights, shared)
-            for optimizer, members in groups
+            _Group(optimizer, [runs[i] for i in members], weights) for optimizer, members in groups
         ]
-        self.slices = [(members[0], members[-1] + 1) for _, members in groups]
+        # the metrics and weights come out group by group: in the runs' order
+        assert [i for _, members in groups for i in members] == list(range(self.k))
         self.X, self.y, self.X_valid, self.y_valid = tensors
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
         zeros = np.zeros(self.k, np.float32)
@@ -260,16 +257,15 @@ class _Program:
         return loss, tf.reduce_sum(hits, axis=1)
 
     def _step(self, index, size):
-        """One batch for every run. index: (batch,) shared, or (runs, batch); its first
-        ``size`` entries are the batch, the rest padding (a last, smaller batch)."""
+        """One batch for every run. index: (batch size,), whose first ``size`` entries are
+        the batch, the rest padding (a last, smaller batch)."""
         tf = _tf()
         x, y = tf.gather(self.X, index), tf.gather(self.y, index)
         mask = tf.cast(tf.range(tf.shape(index)[-1]) < size, tf.float32)
         losses, corrects = [], []
         with tf.GradientTape() as tape:
-            for group, (start, stop) in zip(self.groups, self.slices):
-                part = (x, y) if self.shared else (x[start:stop], y[start:stop])
-                loss, correct = self._losses(group, *part, mask)
+            for group in self.groups:
+                loss, correct = self._losses(group, x, y, mask)
                 losses.append(loss)
                 corrects.append(correct)
             total = tf.add_n([tf.reduce_sum(loss) for loss in losses])
@@ -284,7 +280,7 @@ class _Program:
         self.count.assign_add(tf.fill([self.k], size))
 
     def _train_epoch(self, batches, sizes):
-        """Every batch of an epoch, in one call: batches (steps, [runs,] batch size), padded
+        """Every batch of an epoch, in one call: batches (steps, batch size), padded
         where a batch is smaller; sizes (steps,) the number of examples in each."""
         tf = _tf()
 
@@ -303,20 +299,15 @@ class _Program:
         n = tf.cast(tf.shape(self.y_valid)[0], tf.float32)
         return tf.concat(losses, 0), tf.concat(corrects, 0) / n
 
-    def epoch(self, batches_per_run: list[list[np.ndarray]]) -> dict:
-        """One epoch; batches_per_run: one list of index batches per run, or one for all."""
+    def epoch(self, batches: list[np.ndarray]) -> dict:
+        """One epoch over these index batches, for every run; the metrics of each run."""
         tf = _tf()
         for v in (self.loss_sum, self.correct, self.count):
             v.assign(tf.zeros_like(v))
-        steps = len(batches_per_run[0])
-        index = np.zeros((steps, len(batches_per_run), self.batch_size), np.int32)
-        sizes = np.zeros(steps, np.int32)
-        for r, batches in enumerate(batches_per_run):
-            for i, batch in enumerate(batches):
-                index[i, r, : len(batch)] = batch
-                sizes[i] = len(batch)
-        if self.shared:
-            index = index[:, 0]
+        index = np.zeros((len(batches), self.batch_size), np.int32)
+        sizes = np.array([len(batch) for batch in batches], np.int32)
+        for i, batch in enumerate(batches):
+            index[i, : len(batch)] = batch
         self.train_epoch(tf.constant(index), tf.constant(sizes))
         val_loss, val_accuracy = self.evaluate()
         count = self.count.numpy()
@@ -361,39 +352,40 @@ def fit(
     """
     check(runs, data, epochs, batch_size)
     l2 = _l2_factor(kernel_regularizer)
-    order = [i for _, members in _groups(runs) for i in members]  # runs ordered by group
-    ordered = [runs[i] for i in order]
     (X, y), (X_valid, y_valid) = data
-    orders = _orders(ordered, len(X), epochs, batch_size)
-    shared = len(orders) == 1
+    orders = _orders(runs, len(X), epochs, batch_size)
     tensors = _tensors(X, y, X_valid, y_valid)
-    # One program per core: each runs on one thread (helpers.backend), side by side.
-    parts = np.array_split(np.arange(len(ordered)), min(parallel or _cores(), len(ordered)))
+    # A program per batch order (its runs share each batch), split in one per core: each
+    # runs on one thread (helpers.backend), side by side.
+    cores = parallel or _cores()
+    parts = []
+    for seed in orders:
+        members = [i for i, run in enumerate(runs) if run.order_seed == seed]
+        members = [i for _, group in _groups([runs[i] for i in members]) for i in
+                   [members[j] for j in group]]  # fmt: skip
+        parts += [list(p) for p in np.array_split(members, min(cores, len(members)))]
     programs = []
     for part in parts:
-        members = [ordered[i] for i in part]
-        programs.append(_Program(members, _groups(members), tensors, batch_size, l2, shared))
+        members = [runs[i] for i in part]
+        programs.append(_Program(members, _groups(members), tensors, batch_size, l2))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
-    with ThreadPoolExecutor(len(programs)) as pool:
+    with ThreadPoolExecutor(min(cores, len(programs))) as pool:
         for epoch in range(epochs):
             start = time.perf_counter()
-            batches = [
-                [orders[ordered[i].order_seed][epoch] for i in part][: 1 if shared else None]
-                for part in parts
-            ]
+            batches = [orders[runs[part[0]].order_seed][epoch] for part in parts]
             logs = list(pool.map(_Program.epoch, programs, batches))
             times.append(time.perf_counter() - start)
             for part, part_logs in zip(parts, logs):
-                for position, r in enumerate(part):
+                for position, i in enumerate(part):
                     for name, values in part_logs.items():
-                        histories[order[r]][name].append(float(values[position]))
+                        histories[i][name].append(float(values[position]))
             if on_epoch_end is not None:
                 on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])
-    final = [w for program in programs for w in program.final_weights()]
     results = [None] * len(runs)
-    for position, i in enumerate(order):
-        results[i] = RunResult(histories[i], list(times), final[position])
+    for part, program in zip(parts, programs):
+        for i, weights in zip(part, program.final_weights()):
+            results[i] = RunResult(histories[i], list(times), weights)
     return results
 
 

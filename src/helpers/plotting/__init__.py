@@ -10,9 +10,10 @@ paths stay apart in grey print.
 
 The package's modules, one job each: ``style`` (rcParams, colours, log-axis limits), ``paths``
 (surfaces and paths), ``curves`` (losses, images, training curves), ``states`` (the optimizer's
-internal state), ``stability`` (drawing stability maps; they are computed by
-``helpers.stability``), ``intuition`` (Nesterov's look-ahead, the weights of a moving
-average) and ``landscape`` (the MLP's loss over a plane of its weights). Every name is also
+internal state), ``forces`` (a step's forces as arrows, for the explorer's replay),
+``stability`` (drawing stability maps; they are computed by ``helpers.stability``),
+``intuition`` (Nesterov's look-ahead, the weights of a moving average) and ``landscape`` (the
+MLP's loss over a plane of its weights). Every name is also
 here, as ``plotting.draw_path`` and so on.
 """
 
@@ -28,6 +29,7 @@ from .curves import (
     run_colors,
     show_images,
 )
+from .forces import ForceArrows, Forces, StateBars, force_legend, forces
 from .intuition import ema_weights, lookahead_arrows
 from .landscape import draw_landscape, plot_landscape, plot_random_slice
 from .paths import PathArtists, contour_levels, draw_path, draw_surface, plot_paths, visible_path
@@ -42,7 +44,10 @@ __all__ = [
     "MAX_DECADE",
     "STYLE",
     "SURFACE_CMAP",
+    "ForceArrows",
+    "Forces",
     "PathArtists",
+    "StateBars",
     "StabilityMap",
     "bias_corrections",
     "color",
@@ -54,6 +59,8 @@ __all__ = [
     "draw_path",
     "draw_surface",
     "ema_weights",
+    "force_legend",
+    "forces",
     "learning_curves",
     "limit_loss_axis",
     "lookahead_arrows",

@@ -20,6 +20,14 @@ of steps and only grow while a slider moves, so that they (and with them the bac
 rarely change; each surface's contours and backgrounds are kept for coming back to it, and
 reset gives back the first picture.
 
+Replay: the play button and the step slider under the controls (``.replay.play``,
+``.replay.slider``) walk the runs from step 0 to the end, the compared ones in lockstep; at the
+current point, arrows show −η∇J(θₜ) (plain gradient descent's step from there), the momentum βm
+or Adam's first moment −η m̂, and the step taken, θₜ₊₁ − θₜ, and two bars beside the state panel
+show its quantity for θ1 and θ2 at that step. The runs are computed once per change of a
+control; a frame only indexes into them and blits, as a move does. At the slider's end the
+figure shows the whole runs.
+
 Bad values (η ≤ 0, β outside [0, 1), ε ≤ 0, steps ≤ 0, a start far out), typed, set in code
 or given when the explorer is made, show a message (its text is ``.error``) and keep the last
 good plot; so does anything else that goes wrong in an update. A diverging run is drawn and
@@ -27,11 +35,11 @@ labelled, never raised.
 
 The package's modules, one job each: ``controls`` (the control widgets, and which
 hyperparameters each optimizer shows), ``live_figure`` (drawing once, then blitting),
-``path_explorer`` (``Explorer``, ``explorer``), ``formula_box`` (``FormulaBox``: the explorer's
-box where a formula in x and y, typed, becomes a surface of the menu; a bad formula gives its
-message and the surface stays), ``rate_explorer`` (``ScheduleExplorer``, ``schedule_explorer``)
-and ``clicks`` (a click sets the start, under ipympl; a stability map linked to an explorer:
-``linked_map``, ``explorer_with_map``).
+``path_explorer`` (``Explorer``, ``explorer``), ``replay`` (its ``Replay``), ``formula_box``
+(``FormulaBox``: the explorer's box where a formula in x and y, typed, becomes a surface of the
+menu; a bad formula gives its message and the surface stays), ``rate_explorer``
+(``ScheduleExplorer``, ``schedule_explorer``) and ``clicks`` (a click sets the start, under
+ipympl; a stability map linked to an explorer: ``linked_map``, ``explorer_with_map``).
 """
 
 from ..registry import family
@@ -57,6 +65,7 @@ from .path_explorer import (
     explorer,
 )
 from .rate_explorer import SCHEDULE_CONTROLS, ScheduleExplorer, schedule_explorer
+from .replay import Replay
 
 __all__ = [
     "CONTROLLED",
@@ -76,6 +85,7 @@ __all__ = [
     "MapLink",
     "ParameterControl",
     "PointControl",
+    "Replay",
     "ScheduleExplorer",
     "clickable",
     "describe",

@@ -26,6 +26,7 @@ from .controls import (
 )
 from .formula_box import FormulaBox
 from .live_figure import LiveFigure
+from .replay import Replay
 
 
 class BadValue(ValueError):
@@ -87,6 +88,7 @@ class Explorer(LiveFigure, W.VBox):
         self.error = ""  # what the message says is wrong, as plain text ("" when all is well)
         self._build_controls()
         self._build_figure()
+        self.replay = Replay(self)  # the play button and step slider (see replay.py)
         self.message = W.HTML(layout=W.Layout(min_height="1.5em"))
         self.readout = W.HTML()
         self.reset_button = W.Button(
@@ -106,6 +108,7 @@ class Explorer(LiveFigure, W.VBox):
                 W.HBox([W.VBox(column), W.VBox(side)], layout=W.Layout(flex_flow="row wrap")),
                 self.controls["compare"],
                 self.message,
+                self.replay.widget,
                 self.view,
                 self.readout,
             ]
@@ -315,9 +318,7 @@ class Explorer(LiveFigure, W.VBox):
         if key not in self._ghost_runs:
             if len(self._ghost_runs) >= 32:
                 self._ghost_runs.pop(next(iter(self._ghost_runs)))
-            self._ghost_runs[key] = run(
-                ghost, self._surface, start=start, steps=steps, record_state=False
-            )
+            self._ghost_runs[key] = run(ghost, self._surface, start=start, steps=steps)
         return self._ghost_runs[key]
 
     def _failed(self, error: Exception) -> None:
@@ -396,6 +397,7 @@ class Explorer(LiveFigure, W.VBox):
             self._legend_names = legend_names
             self._background = None
         self._check_limits(shown)
+        self.replay.rerun()
 
     def _check_limits(self, shown):
         """The loss and state axes' limits (see ``LiveFigure._set_limits``): the view is the
@@ -425,6 +427,7 @@ class Explorer(LiveFigure, W.VBox):
             yield from (artists.line, artists.start, artists.end, artists.cross, artists.note)
         yield from self._loss_lines.values()
         yield from self._state_lines
+        yield from self.replay.artists()
 
     def _static_key(self):
         axes = [ax for ax in (self.ax_surface, self.ax_loss, self.ax_state) if ax is not None]
@@ -441,6 +444,7 @@ class Explorer(LiveFigure, W.VBox):
         with self._muted_updates():
             for key, value in self.initial.items():
                 self.controls[key].value = value
+            self.replay.to_end()
         self._limits = None  # the limits start afresh, as they did for the first picture
         self.update()
 
