@@ -44,7 +44,7 @@ def test_update_rules_match_keras_on_the_mlps_gradients(name, settings, small_da
         batched.Run(O.get(name, **{**settings, "learning_rate": settings["learning_rate"] / 2})),
     ]
     ((optimizer, members),) = batched._groups(runs)
-    group = batched._Group(optimizer, runs, {42: batched.initial_weights(42)}, shared=True)
+    group = batched._Stack([(optimizer, members)], runs, {42: batched.initial_weights(42)})
     models = [training.build_model(42) for _ in runs]
     keras_opts = [run.optimizer.to_keras() for run in runs]
     iterations = tf.Variable(0, dtype=tf.int64)

@@ -150,16 +150,18 @@ def _orders(runs, n, epochs, batch_size):
     return orders
 
 
-class _Group:
-    """The runs of one update rule: their weights stacked as variables, an optimizer shaped for
-    each weight, and its state as variables.
+class _Stack:
+    """The runs of a program: their weights stacked as variables, and per group of runs that
+    share an update rule, an optimizer shaped for each weight and its state as variables.
 
     The run axis comes first, except in the first kernel: every run of a program sees the same
     batches, so that one is 784 × runs × 100 and the first layer is one wide matmul (784 by
-    runs·100), far faster on a CPU than a batched one.
+    runs·100), far faster on a CPU than a batched one. The forward and backward passes are
+    those of all runs at once; only the updates go group by group, each on its slice of the
+    run axis.
     """
 
-    def __init__(self, optimizer, runs, weights):
+    def __init__(self, groups, runs, weights):
         import tensorflow as tf
 
         self.runs = runs
@@ -168,15 +170,19 @@ class _Group:
             tf.Variable(np.stack([weights[run.seed][j] for run in runs], axis=axis), name=f"w{j}")
             for j, axis in enumerate(self.axes)
         ]
-        self.rules = []
-        for p, axis in zip(self.params, self.axes):
-            shaped = _shaped(optimizer, len(p.shape), axis)
-            state = shaped.init(tf.convert_to_tensor(p))
-            state.pop("iterations")
-            self.rules.append((shaped, {k: tf.Variable(v) for k, v in state.items()}))
+        self.groups = []
+        for optimizer, members in groups:
+            start, stop = members[0], members[-1] + 1
+            rules = []
+            for p, axis in zip(self.params, self.axes):
+                shaped = _shaped(optimizer, len(p.shape), axis)
+                state = shaped.init(_part(tf.convert_to_tensor(p), axis, start, stop))
+                state.pop("iterations")
+                rules.append((shaped, {k: tf.Variable(v) for k, v in state.items()}))
+            self.groups.append((start, stop, rules))
 
     def logits(self, x):
-        """x: (batch, 784), the same batch for every run of the group."""
+        """x: (batch, 784), the same batch for every run."""
         tf = _tf()
         params, k = self.params, len(self.runs)
         kernel = tf.reshape(params[0], [params[0].shape[0], -1])
@@ -196,18 +202,32 @@ class _Group:
         return tf.add_n(sums)
 
     def update(self, grads, iterations):
-        for p, grad, (rule, variables) in zip(self.params, grads, self.rules):
-            state = dict(variables)
-            state["iterations"] = iterations
-            value, new_state = rule.update(_tf().convert_to_tensor(p), grad, state)
-            for name, v in variables.items():
-                v.assign(new_state[name])
-            p.assign(value)
+        tf = _tf()
+        for j, (p, grad, axis) in enumerate(zip(self.params, grads, self.axes)):
+            value, pieces = tf.convert_to_tensor(p), []
+            for start, stop, rules in self.groups:
+                rule, variables = rules[j]
+                state = dict(variables)
+                state["iterations"] = iterations
+                piece, new_state = rule.update(
+                    _part(value, axis, start, stop), _part(grad, axis, start, stop), state
+                )
+                for name, v in variables.items():
+                    v.assign(new_state[name])
+                pieces.append(piece)
+            p.assign(pieces[0] if len(pieces) == 1 else tf.concat(pieces, axis))
 
     def final_weights(self) -> list[list[np.ndarray]]:
         """Per run, its weights in the order of ``model.get_weights()``."""
         arrays = [np.moveaxis(p.numpy(), axis, 0) for p, axis in zip(self.params, self.axes)]
         return [[a[i] for a in arrays] for i in range(len(self.runs))]
+
+
+def _part(tensor, axis, start, stop):
+    """The runs start … stop − 1 of a stacked weight whose run axis is ``axis``."""
+    if start == 0 and stop == tensor.shape[axis]:
+        return tensor
+    return tensor[(slice(None),) * axis + (slice(start, stop),)]
 
 
 def _tf():
@@ -217,16 +237,14 @@ def _tf():
 
 
 class _Program:
-    """The TensorFlow side: the groups, one training step, one epoch per call."""
+    """The TensorFlow side: the runs' weights and states, a training step, an epoch per call."""
 
     def __init__(self, runs, groups, tensors, batch_size, l2):
         tf = _tf()
         self.k, self.batch_size, self.l2 = len(runs), batch_size, l2
         weights = {seed: initial_weights(seed) for seed in dict.fromkeys(r.seed for r in runs)}
-        self.groups = [
-            _Group(optimizer, [runs[i] for i in members], weights) for optimizer, members in groups
-        ]
-        # the metrics and weights come out group by group: in the runs' order
+        self.stack = _Stack(groups, runs, weights)
+        # each group's runs are one slice of the run axis
         assert [i for _, members in groups for i in members] == list(range(self.k))
         self.X, self.y, self.X_valid, self.y_valid = tensors
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
@@ -237,12 +255,12 @@ class _Program:
         self.train_epoch = tf.function(self._train_epoch, jit_compile=True)
         self.evaluate = tf.function(self._evaluate)
 
-    def _losses(self, group, x, y, mask=None):
-        """Per run of a group: the mean cross-entropy over the batch (plus the L2 penalty, as
-        Keras adds it), and the number of correct predictions. y: (batch,) or (runs, batch).
-        mask: 1 for the batch's examples, 0 for the padding of a last, smaller batch."""
+    def _losses(self, x, y, mask=None):
+        """Per run: the mean cross-entropy over the batch (plus the L2 penalty, as Keras adds
+        it), and the number of correct predictions. mask: 1 for the batch's examples, 0 for the
+        padding of a last, smaller batch."""
         tf = _tf()
-        logits = group.logits(x)
+        logits = self.stack.logits(x)
         labels = tf.broadcast_to(y, tf.shape(logits)[:2])
         per_example = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
         predicted = tf.argmax(tf.nn.softmax(logits), axis=-1, output_type=tf.int32)
@@ -253,7 +271,7 @@ class _Program:
             per_example, hits, n = per_example * mask, hits * mask, tf.reduce_sum(mask)
         loss = tf.reduce_sum(per_example, axis=1) / n
         if self.l2:
-            loss = loss + self.l2 * group.kernels_squared()
+            loss = loss + self.l2 * self.stack.kernels_squared()
         return loss, tf.reduce_sum(hits, axis=1)
 
     def _step(self, index, size):
@@ -262,21 +280,15 @@ class _Program:
         tf = _tf()
         x, y = tf.gather(self.X, index), tf.gather(self.y, index)
         mask = tf.cast(tf.range(tf.shape(index)[-1]) < size, tf.float32)
-        losses, corrects = [], []
         with tf.GradientTape() as tape:
-            for group in self.groups:
-                loss, correct = self._losses(group, x, y, mask)
-                losses.append(loss)
-                corrects.append(correct)
-            total = tf.add_n([tf.reduce_sum(loss) for loss in losses])
-        grads = tape.gradient(total, [g.params for g in self.groups])
-        for group, group_grads in zip(self.groups, grads):
-            group.update(group_grads, self.iterations)
+            loss, correct = self._losses(x, y, mask)
+            total = tf.reduce_sum(loss)
+        self.stack.update(tape.gradient(total, self.stack.params), self.iterations)
         self.iterations.assign_add(1)
         size = tf.cast(size, tf.float32)
         # as Keras's metrics: the loss weighted by batch size, the accuracy by examples
-        self.loss_sum.assign_add(tf.concat(losses, 0) * size)
-        self.correct.assign_add(tf.concat(corrects, 0))
+        self.loss_sum.assign_add(loss * size)
+        self.correct.assign_add(correct)
         self.count.assign_add(tf.fill([self.k], size))
 
     def _train_epoch(self, batches, sizes):
@@ -293,11 +305,8 @@ class _Program:
 
     def _evaluate(self):
         tf = _tf()
-        losses, corrects = zip(
-            *(self._losses(group, self.X_valid, self.y_valid) for group in self.groups)
-        )
-        n = tf.cast(tf.shape(self.y_valid)[0], tf.float32)
-        return tf.concat(losses, 0), tf.concat(corrects, 0) / n
+        loss, correct = self._losses(self.X_valid, self.y_valid)
+        return loss, correct / tf.cast(tf.shape(self.y_valid)[0], tf.float32)
 
     def epoch(self, batches: list[np.ndarray]) -> dict:
         """One epoch over these index batches, for every run; the metrics of each run."""
@@ -319,7 +328,7 @@ class _Program:
         }
 
     def final_weights(self) -> list[list[np.ndarray]]:
-        return [w for group in self.groups for w in group.final_weights()]
+        return self.stack.final_weights()
 
 
 def _l2_factor(kernel_regularizer) -> float:
