@@ -77,8 +77,14 @@ def _largest_difference(a, b, epochs=None):
     )
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["short", "compiled-and-split"])
 @pytest.mark.parametrize("name", ["momentum", "adam"])
-def test_a_sweep_gives_each_run_its_history_alone(name, small_data):
+def test_a_sweep_gives_each_run_its_history_alone(name, compiled, small_data, monkeypatch):
+    """A short training runs as one plain program; a long one (here made to count as long) is
+    compiled with XLA and split into one program per core: the same histories either way."""
+    if compiled:
+        monkeypatch.setattr(batched, "LONG_TRAINING", 0)
+        monkeypatch.setattr(batched, "_cores", lambda: 2)
     rates = [0.001, 0.01] if name == "adam" else [0.01, 0.05]
     swept = training.sweep(name, rates, data=small_data, epochs=2)
     assert all(isinstance(h, training.SweptHistory) for h in swept.values())
@@ -91,7 +97,8 @@ def test_a_sweep_gives_each_run_its_history_alone(name, small_data):
     assert _largest_difference(swept[rates[0]], swept[rates[1]]) > 1e-3
 
 
-def test_compare_trains_different_rules_together(small_data):
+def test_compare_trains_different_rules_together(small_data, monkeypatch):
+    monkeypatch.setattr(batched, "LONG_TRAINING", 0)  # compiled, one program per core
     optimizers = {"GD": "gd", "Nesterov": "nesterov", "AdamW": "adamw", "Adam": "adam"}
     together = training.compare(optimizers, data=small_data, epochs=1)
     assert list(together) == list(optimizers)

@@ -38,6 +38,8 @@ from . import config
 from .mlp import build_model
 from .optimizers import Optimizer
 
+LONG_TRAINING = 2000  # steps: from here on, programs are compiled with XLA and split over cores
+
 # The flags that change which state an update keeps or which formula it uses: runs are
 # updated together only where these agree (numbers such as η or β may differ run by run).
 _STRUCTURE = ("nesterov", "amsgrad", "centered")
@@ -239,7 +241,7 @@ def _tf():
 class _Program:
     """The TensorFlow side: the runs' weights and states, a training step, an epoch per call."""
 
-    def __init__(self, runs, groups, tensors, batch_size, l2):
+    def __init__(self, runs, groups, tensors, batch_size, l2, compiled=True):
         tf = _tf()
         self.k, self.batch_size, self.l2 = len(runs), batch_size, l2
         weights = {seed: initial_weights(seed) for seed in dict.fromkeys(r.seed for r in runs)}
@@ -252,7 +254,7 @@ class _Program:
         self.loss_sum, self.correct, self.count = (tf.Variable(zeros) for _ in range(3))
         # Compiled with XLA: it fuses each update rule's element-wise operations into one pass
         # over the weights, and the small matmuls' overheads away (about 2× faster on a CPU).
-        self.train_epoch = tf.function(self._train_epoch, jit_compile=True)
+        self.train_epoch = tf.function(self._train_epoch, jit_compile=compiled)
         self.evaluate = tf.function(self._evaluate)
 
     def _losses(self, x, y, mask=None):
@@ -365,8 +367,10 @@ def fit(
     orders = _orders(runs, len(X), epochs, batch_size)
     tensors = _tensors(X, y, X_valid, y_valid)
     # A program per batch order (its runs share each batch), split in one per core: each
-    # runs on one thread (helpers.backend), side by side.
-    cores = parallel or _cores()
+    # runs on one thread (helpers.backend), side by side. A short training (quick mode) is
+    # not worth the time that splitting and compiling with XLA cost (seconds per program).
+    long = len(X) / batch_size * epochs >= LONG_TRAINING
+    cores = parallel or (_cores() if long else 1)
     parts = []
     for seed in orders:
         members = [i for i, run in enumerate(runs) if run.order_seed == seed]
@@ -376,7 +380,7 @@ def fit(
     programs = []
     for part in parts:
         members = [runs[i] for i in part]
-        programs.append(_Program(members, _groups(members), tensors, batch_size, l2))
+        programs.append(_Program(members, _groups(members), tensors, batch_size, l2, long))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
     with ThreadPoolExecutor(min(cores, len(programs))) as pool:
