@@ -102,7 +102,10 @@ def test_compare_and_sweep(small_data):
     assert list(histories) == ["GD", "Momentum"]
     swept = training.sweep("momentum", [0.01, 0.1], data=small_data, epochs=1)
     assert list(swept) == [0.01, 0.1]
-    assert swept[0.01].history["loss"] == histories["Momentum"].history["loss"]  # same run
+    # the same run, trained in two batches: its place in each (a matmul's column block) may
+    # change the last bits
+    same_run = zip(swept[0.01].history["loss"], histories["Momentum"].history["loss"], strict=True)
+    assert all(abs(a - b) <= 1e-6 for a, b in same_run)
     assert training.best(swept[0.1], "val_accuracy") == max(swept[0.1].history["val_accuracy"])
 
 
