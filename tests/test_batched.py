@@ -16,7 +16,7 @@ except ImportError as error:
 import tensorflow as tf  # noqa: E402
 from test_optimizers import SETTINGS  # noqa: E402
 
-from helpers import batched, training  # noqa: E402
+from helpers import batched, mlp, training  # noqa: E402
 
 # A run of a sweep equals the same run alone to this, in every metric of the first epoch
 # (float32: the batched matmuls add in another order than Keras's Dense layers).
@@ -130,6 +130,42 @@ def test_an_l2_penalty_is_trained_as_keras_adds_it(small_data):
         "gd", data=small_data, epochs=1, learning_rate=0.05, kernel_regularizer=l2
     )
     assert _largest_difference(swept[0.05], alone) <= FIRST_EPOCH_TOLERANCE
+
+
+def test_each_run_can_have_its_own_l2_penalty(small_data):
+    """Runs with different penalties (and one without) in one program: each as trained alone."""
+    factors = (None, 1e-4, 1e-3)
+    runs = [
+        {"optimizer": "adam", "kernel_regularizer": keras.regularizers.l2(c) if c else None}
+        for c in factors
+    ]
+    together = training.train_many(runs, data=small_data, epochs=1)
+    assert all(isinstance(h, training.SweptHistory) for h in together)
+    for c, history in zip(factors, together):
+        regularizer = keras.regularizers.l2(c) if c else None
+        alone = training.train("adam", data=small_data, epochs=1, kernel_regularizer=regularizer)
+        assert _largest_difference(history, alone) <= FIRST_EPOCH_TOLERANCE
+    assert together[2].history["loss"][0] > together[0].history["loss"][0] + 1e-3
+
+
+def test_a_measure_taken_every_epoch_is_the_same_in_a_sweep_and_alone(small_data):
+    """measure(weights) joins the history; the cross-entropy computed from the weights is the
+    validation loss Keras reports (no penalty here), and the same for a run in a sweep."""
+    (_, _), (X_valid, y_valid) = small_data
+
+    def measure(weights):
+        return {"val_ce": mlp.cross_entropy(weights, X_valid, y_valid),
+                "norm": mlp.kernel_norm(weights)}  # fmt: skip
+
+    swept = training.sweep("adam", [0.001, 0.003], data=small_data, epochs=2, measure=measure)
+    alone = training.train("adam", data=small_data, epochs=2, learning_rate=0.003, measure=measure)
+    for history in (swept[0.003], alone):
+        assert len(history.history["val_ce"]) == 2
+        assert np.allclose(history.history["val_ce"], history.history["val_loss"], rtol=1e-5)
+    assert np.allclose(swept[0.003].history["norm"], alone.history["norm"], rtol=1e-5)
+    assert swept[0.001].history["norm"] != swept[0.003].history["norm"]
+    with pytest.raises(ValueError, match="measure"):
+        training.train("adam", data=small_data, epochs=1, measure=measure, cache=True)
 
 
 def test_each_run_is_cached_under_its_single_run_key(small_data, tmp_path, monkeypatch):

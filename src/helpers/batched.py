@@ -47,12 +47,14 @@ _STRUCTURE = ("nesterov", "amsgrad", "centered")
 
 @dataclass(frozen=True)
 class Run:
-    """One run of a batch: a reference optimizer, the seed of its initial weights and the seed
-    of its batch order (by default the same seed, as in ``helpers.training.train``)."""
+    """One run of a batch: a reference optimizer, the seed of its initial weights, the seed
+    of its batch order (by default the same seed, as in ``helpers.training.train``) and the
+    factor of an L2 penalty on its kernels (None: ``fit``'s ``kernel_regularizer``)."""
 
     optimizer: Optimizer
     seed: int = config.SEED
     batch_seed: int | None = None
+    l2: float | None = None
 
     @property
     def order_seed(self) -> int:
@@ -241,9 +243,11 @@ def _tf():
 class _Program:
     """The TensorFlow side: the runs' weights and states, a training step, an epoch per call."""
 
-    def __init__(self, runs, groups, tensors, batch_size, l2, compiled=True):
+    def __init__(self, runs, groups, tensors, batch_size, compiled=True):
         tf = _tf()
-        self.k, self.batch_size, self.l2 = len(runs), batch_size, l2
+        self.k, self.batch_size = len(runs), batch_size
+        factors = np.array([run.l2 or 0.0 for run in runs], np.float32)
+        self.l2 = tf.constant(factors) if factors.any() else None  # per run
         weights = {seed: initial_weights(seed) for seed in dict.fromkeys(r.seed for r in runs)}
         self.stack = _Stack(groups, runs, weights)
         # each group's runs are one slice of the run axis
@@ -272,7 +276,7 @@ class _Program:
         else:
             per_example, hits, n = per_example * mask, hits * mask, tf.reduce_sum(mask)
         loss = tf.reduce_sum(per_example, axis=1) / n
-        if self.l2:
+        if self.l2 is not None:
             loss = loss + self.l2 * self.stack.kernels_squared()
         return loss, tf.reduce_sum(hits, axis=1)
 
@@ -353,16 +357,20 @@ def fit(
     kernel_regularizer=None,
     on_epoch_end: Callable[[int, list[dict]], None] | None = None,
     parallel: int | None = None,
+    measure: Callable[[list[np.ndarray]], dict] | None = None,
 ) -> list[RunResult]:
     """Train every run of ``runs`` together; a RunResult per run, in the same order.
 
     data: ``((X_train, y_train), (X_valid, y_valid))``. kernel_regularizer: None or
-    ``keras.regularizers.l2(λ)`` on every kernel. on_epoch_end(epoch, logs per run): a hook,
-    for progress displays. parallel: how many programs share the runs, side by side in threads
-    (default: one per core).
+    ``keras.regularizers.l2(λ)`` on every kernel, for the runs that do not give their own
+    ``l2``. on_epoch_end(epoch, logs per run): a hook, for progress displays. parallel: how
+    many programs share the runs, side by side in threads (default: one per core).
+    measure(weights) → {name: number}: called after every epoch with each run's weights (in
+    the order of ``model.get_weights()``); its numbers join the run's history.
     """
     check(runs, data, epochs, batch_size)
     l2 = _l2_factor(kernel_regularizer)
+    runs = [run if run.l2 is not None else dataclasses.replace(run, l2=l2) for run in runs]
     (X, y), (X_valid, y_valid) = data
     orders = _orders(runs, len(X), epochs, batch_size)
     tensors = _tensors(X, y, X_valid, y_valid)
@@ -380,7 +388,7 @@ def fit(
     programs = []
     for part in parts:
         members = [runs[i] for i in part]
-        programs.append(_Program(members, _groups(members), tensors, batch_size, l2, long))
+        programs.append(_Program(members, _groups(members), tensors, batch_size, long))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
     with ThreadPoolExecutor(min(cores, len(programs))) as pool:
@@ -393,6 +401,11 @@ def fit(
                 for position, i in enumerate(part):
                     for name, values in part_logs.items():
                         histories[i][name].append(float(values[position]))
+            if measure is not None:
+                for part, program in zip(parts, programs):
+                    for i, weights in zip(part, program.final_weights()):
+                        for name, value in measure(weights).items():
+                            histories[i].setdefault(name, []).append(float(value))
             if on_epoch_end is not None:
                 on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])
     results = [None] * len(runs)

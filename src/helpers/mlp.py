@@ -4,6 +4,8 @@ Dense(10, softmax), with initial weights drawn from a seed. ``helpers.training``
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import config
 from .backend import keras as _keras
 
@@ -32,3 +34,35 @@ def build_model(
         + [keras.layers.Dense(10, activation="softmax", kernel_regularizer=kernel_regularizer)],
         name="mlp",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The MLP computed from its weights alone (NumPy): measures taken during training
+
+
+def probabilities(weights, X, batch: int = 5000):
+    """The MLP's class probabilities for images X, from its weights (in the order of
+    ``model.get_weights()``: kernel, bias per layer), in float32 as Keras computes them."""
+    X = np.asarray(X, np.float32).reshape(len(X), -1)
+    out = []
+    for start in range(0, len(X), batch):
+        h = X[start : start + batch]
+        for j in range(0, len(weights) - 2, 2):
+            h = np.maximum(h @ weights[j] + weights[j + 1], 0)
+        logits = h @ weights[-2] + weights[-1]
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        out.append(e / e.sum(axis=1, keepdims=True))
+    return np.concatenate(out)
+
+
+def cross_entropy(weights, X, y) -> float:
+    """The mean cross-entropy of the MLP with these weights on (X, y), without any penalty."""
+    p = probabilities(weights, X)
+    picked = np.clip(p[np.arange(len(p)), np.asarray(y)], 1e-7, 1.0)  # Keras's clipping
+    return float(-np.mean(np.log(picked)))
+
+
+def kernel_norm(weights) -> float:
+    """The Euclidean norm of all the kernels (the weights an L2 penalty or decay shrinks)."""
+    return float(np.sqrt(sum(np.sum(np.square(w, dtype=np.float64)) for w in weights[0::2])))

@@ -81,6 +81,23 @@ def _in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+_NO_CACHE = "cache=True cannot tell what extra callbacks or a measure do: train without cache"
+
+
+class _Measure:
+    """A callback that adds ``measure(model.get_weights())`` to each epoch's logs (created
+    lazily to subclass Keras's Callback)."""
+
+    def __new__(cls, measure):
+        keras = _keras()
+
+        class Measure(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                logs.update({k: float(v) for k, v in measure(self.model.get_weights()).items()})
+
+        return Measure()
+
+
 def progress_bar(label: str, epochs: int):
     """A one-line progress display for notebooks, updated in place at the end of each epoch."""
     keras = _keras()
@@ -118,6 +135,7 @@ def train(
     kernel_regularizer=None,
     cache: bool | str = False,
     batch_seed: int | None = None,
+    measure=None,
     **hyperparameters,
 ):
     """Compile the book's MLP with ``optimizer`` and train it; return Keras's History.
@@ -139,6 +157,9 @@ def train(
         all its hyperparameters, data, epochs, seed, batch size, regularizer, Keras version),
         saved under ``data/runs/``; "refresh" to train again and overwrite it. A cached result
         has no ``.model``. Not available with extra callbacks (they could change the result).
+    measure: ``measure(weights) → {name: number}``, called after every epoch with the model's
+        weights (``model.get_weights()``); its numbers join the history. Say, the
+        cross-entropy without the L2 penalty (``helpers.mlp.cross_entropy``).
 
     The History has ``.history`` (loss, accuracy, val_loss, val_accuracy per epoch),
     ``.epoch_times`` (seconds per epoch) and ``.optimizer_config``.
@@ -154,8 +175,8 @@ def train(
     keras_opt = keras_optimizer(optimizer, **hyperparameters)
     key = None
     if cache:
-        if callbacks:
-            raise ValueError("cache=True cannot tell what extra callbacks do: train without cache")
+        if callbacks or measure is not None:
+            raise ValueError(_NO_CACHE)
         spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer, batch_seed)
         key = _key(spec)
         if cache != "refresh":
@@ -169,7 +190,7 @@ def train(
                 return found
     model = build_model(seed, kernel_regularizer=kernel_regularizer)
     timer = _EpochTimer()
-    shown = [timer, *callbacks]
+    shown = [timer, *callbacks] + ([_Measure(measure)] if measure is not None else [])
     if verbose is None:
         verbose = _in_notebook()
     if verbose:
@@ -369,13 +390,16 @@ def train_many(
     label: str = "sweep",
     callbacks=(),
     fast: bool = True,
+    measure=None,
 ) -> list:
     """Train several runs of the book's MLP, together in one TensorFlow program where they can
     be (``helpers.batched``); one History per run, in order, each the one that ``train`` would
     give the run alone (to float32 rounding: see ``helpers.batched``).
 
     runs: dicts with ``optimizer`` (a course name, a reference or a Keras optimizer) and
-    optionally ``seed``, ``batch_seed``, ``label`` and ``hyperparameters`` (a dict).
+    optionally ``seed``, ``batch_seed``, ``label``, ``hyperparameters`` (a dict) and
+    ``kernel_regularizer`` (the run's own, instead of the argument's). measure: as in
+    ``train``, for every run.
     With callbacks, ``fast=False``, a Keras optimizer that has no reference rule (clipping,
     a schedule, …) or another Keras backend, the runs are trained one after the other.
     Bad settings raise their error before any training starts.
@@ -389,30 +413,34 @@ def train_many(
         train_pair, valid_pair, _ = course_data()
         data = (train_pair, valid_pair)
     epochs = config.epochs() if epochs is None else int(epochs)
-    if cache and callbacks:
-        raise ValueError("cache=True cannot tell what extra callbacks do: train without cache")
+    if cache and (callbacks or measure is not None):
+        raise ValueError(_NO_CACHE)
     prepared = []
     for run in runs:
         hyperparameters = dict(run.get("hyperparameters", {}))
         seed = int(run.get("seed", config.SEED))
         batch_seed = run.get("batch_seed")
+        regularizer = run.get("kernel_regularizer", kernel_regularizer)
         keras_opt = keras_optimizer(run["optimizer"], **hyperparameters)
         reference = _reference(run["optimizer"], hyperparameters)
-        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, kernel_regularizer, batch_seed)
-        prepared.append((run, hyperparameters, seed, batch_seed, keras_opt, reference, spec))
+        spec = _run_spec(keras_opt, data, epochs, seed, batch_size, regularizer, batch_seed)
+        prepared.append(
+            (run, hyperparameters, seed, batch_seed, keras_opt, reference, spec, regularizer)
+        )
     batchable = (
         fast
         and not callbacks
         and keras.backend.backend() == "tensorflow"
         and all(p[5] is not None for p in prepared)
     )
-    if batchable:  # the data's shapes, before any training
+    if batchable:  # the data's shapes and the penalties, before any training
         batched.check([batched.Run(p[5], p[2], p[3]) for p in prepared], data, epochs, batch_size)
-        batched._l2_factor(kernel_regularizer)
+        for p in prepared:
+            batched._l2_factor(p[7])
     show = _in_notebook() if verbose is None else verbose
     results = [None] * len(prepared)
     todo = []
-    for i, (run, _, _, _, keras_opt, _, spec) in enumerate(prepared):
+    for i, (run, _, _, _, keras_opt, _, spec, _) in enumerate(prepared):
         found = _read_cached(_key(spec)) if cache and cache != "refresh" else None
         if found is not None:
             if show:
@@ -422,12 +450,12 @@ def train_many(
             todo.append(i)
     if not batchable:
         for i in todo:
-            run, hyperparameters, seed, batch_seed, *_ = prepared[i]
+            run, hyperparameters, seed, batch_seed, *_, regularizer = prepared[i]
             results[i] = train(
                 run["optimizer"], data=data, epochs=epochs, seed=seed, batch_size=batch_size,
                 fast=fast, verbose=verbose, callbacks=callbacks, label=run.get("label"),
-                kernel_regularizer=kernel_regularizer, cache=cache, batch_seed=batch_seed,
-                **hyperparameters,
+                kernel_regularizer=regularizer, cache=cache, batch_seed=batch_seed,
+                measure=measure, **hyperparameters,
             )  # fmt: skip
         return results
     if todo:
@@ -441,12 +469,15 @@ def train_many(
                 bar.on_epoch_end(epoch, {"best val_loss": best})
 
         trained = batched.fit(
-            [batched.Run(prepared[i][5], prepared[i][2], prepared[i][3]) for i in todo],
-            data, epochs, batch_size, kernel_regularizer, on_epoch_end,
+            [
+                batched.Run(p[5], p[2], p[3], batched._l2_factor(p[7]))
+                for p in (prepared[i] for i in todo)
+            ],
+            data, epochs, batch_size, on_epoch_end=on_epoch_end, measure=measure,
         )  # fmt: skip
         for i, result in zip(todo, trained):
-            _, _, seed, _, keras_opt, _, spec = prepared[i]
-            history = SweptHistory(result, keras_opt, seed, kernel_regularizer, len(todo))
+            _, _, seed, _, keras_opt, _, spec, regularizer = prepared[i]
+            history = SweptHistory(result, keras_opt, seed, regularizer, len(todo))
             if cache:
                 _write_cached(_key(spec), spec, history)
             results[i] = history
@@ -519,7 +550,9 @@ def sweep(
     return _nest(keys, histories, seeds is None)
 
 
-_OPTIONS = ("batch_size", "kernel_regularizer", "cache", "verbose", "callbacks", "fast")
+_OPTIONS = (
+    "batch_size", "kernel_regularizer", "cache", "verbose", "callbacks", "fast", "measure",
+)  # fmt: skip
 
 
 def _split(kwargs: dict) -> tuple[dict, dict]:
