@@ -168,6 +168,47 @@ def test_a_measure_taken_every_epoch_is_the_same_in_a_sweep_and_alone(small_data
         training.train("adam", data=small_data, epochs=1, measure=measure, cache=True)
 
 
+@pytest.mark.parametrize("kind", ["power", "exponential", "piecewise", "1cycle"])
+def test_a_learning_rate_schedule_is_trained_as_keras_applies_it(kind, small_data):
+    """Runs whose optimizer has a Keras schedule train together (with a constant-rate run)
+    and each equals the same run alone."""
+    from helpers import schedules
+
+    steps = 2 * 20  # two epochs of 640 images in batches of 32
+    parameters = {
+        "power": {"initial_learning_rate": 0.05, "steps": 4},
+        "exponential": {"initial_learning_rate": 0.05, "steps": 10},
+        "piecewise": {"boundaries": [10, 25], "values": [0.05, 0.005, 0.0005]},
+        "1cycle": {"total_steps": steps, "max_rate": 0.1},
+    }[kind]
+
+    def scheduled():
+        schedule = schedules.keras_schedule(kind, **parameters)
+        return keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+
+    runs = training.compare({"scheduled": scheduled(), "constant": "momentum"},
+                            data=small_data, epochs=2)  # fmt: skip
+    assert isinstance(runs["scheduled"], training.SweptHistory)
+    alone = training.train(scheduled(), data=small_data, epochs=2)
+    assert _largest_difference(runs["scheduled"], alone) <= FIRST_EPOCH_TOLERANCE
+    assert _largest_difference(runs["scheduled"], runs["constant"]) > 1e-3
+
+
+def test_the_1cycle_schedule_sets_the_rates_of_the_1cycle_callback(small_data):
+    from helpers import schedules
+
+    callback = schedules.OneCycle(40, max_rate=0.1)
+    with_callback = training.train("momentum", data=small_data, epochs=2, callbacks=[callback])
+    schedule = schedules.keras_schedule("1cycle", total_steps=40, max_rate=0.1)
+    rates = keras.ops.convert_to_numpy(schedule(np.arange(40)))
+    assert np.allclose(rates, callback.rates, rtol=1e-6)
+    swept = training.train_many(
+        [{"optimizer": keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)}],
+        data=small_data, epochs=2,
+    )[0]  # fmt: skip
+    assert _largest_difference(swept, with_callback) <= FIRST_EPOCH_TOLERANCE
+
+
 def test_each_run_is_cached_under_its_single_run_key(small_data, tmp_path, monkeypatch):
     monkeypatch.setenv("FASTER_OPTIMIZERS_DATA", str(tmp_path))
     training.sweep("adam", [0.001, 0.002], data=small_data, epochs=1, cache=True)

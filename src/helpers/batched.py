@@ -49,12 +49,15 @@ _STRUCTURE = ("nesterov", "amsgrad", "centered")
 class Run:
     """One run of a batch: a reference optimizer, the seed of its initial weights, the seed
     of its batch order (by default the same seed, as in ``helpers.training.train``) and the
-    factor of an L2 penalty on its kernels (None: ``fit``'s ``kernel_regularizer``)."""
+    factor of an L2 penalty on its kernels (None: ``fit``'s ``kernel_regularizer``).
+    schedule: a Keras learning rate schedule, evaluated at every step as Keras does (at the
+    number of steps taken); it replaces the optimizer's learning rate."""
 
     optimizer: Optimizer
     seed: int = config.SEED
     batch_seed: int | None = None
     l2: float | None = None
+    schedule: object = None
 
     @property
     def order_seed(self) -> int:
@@ -183,7 +186,8 @@ class _Stack:
                 state = shaped.init(_part(tf.convert_to_tensor(p), axis, start, stop))
                 state.pop("iterations")
                 rules.append((shaped, {k: tf.Variable(v) for k, v in state.items()}))
-            self.groups.append((start, stop, rules))
+            schedules = [runs[i].schedule for i in members]
+            self.groups.append((start, stop, rules, schedules if any(schedules) else None))
 
     def logits(self, x):
         """x: (batch, 784), the same batch for every run."""
@@ -207,10 +211,18 @@ class _Stack:
 
     def update(self, grads, iterations):
         tf = _tf()
+        rates = [
+            None if schedules is None else _rates(rules[0][0], schedules, iterations)
+            for _, _, rules, schedules in self.groups
+        ]
         for j, (p, grad, axis) in enumerate(zip(self.params, grads, self.axes)):
             value, pieces = tf.convert_to_tensor(p), []
-            for start, stop, rules in self.groups:
+            for (start, stop, rules, _), rate in zip(self.groups, rates):
                 rule, variables = rules[j]
+                if rate is not None:
+                    shape = [1] * len(p.shape)
+                    shape[axis] = stop - start
+                    rule = _with_rate(rule, tf.reshape(rate, shape))
                 state = dict(variables)
                 state["iterations"] = iterations
                 piece, new_state = rule.update(
@@ -225,6 +237,28 @@ class _Stack:
         """Per run, its weights in the order of ``model.get_weights()``."""
         arrays = [np.moveaxis(p.numpy(), axis, 0) for p, axis in zip(self.params, self.axes)]
         return [[a[i] for a in arrays] for i in range(len(self.runs))]
+
+
+def _rates(rule, schedules, iterations):
+    """This step's learning rate of each run of a group: its schedule at the number of steps
+    taken (as Keras evaluates it), or its constant rate."""
+    tf = _tf()
+    constant = np.ravel(rule.learning_rate)
+    return tf.stack([
+        tf.cast(schedule(iterations), tf.float32) if schedule is not None
+        else tf.constant(constant[i], tf.float32)
+        for i, schedule in enumerate(schedules)
+    ])  # fmt: skip
+
+
+def _with_rate(rule, rate):
+    """The rule with a learning rate that is a tensor (this step's rates). The optimizers'
+    checks compare numbers, so the field is set on a copy without them."""
+    import copy
+
+    changed = copy.copy(rule)
+    object.__setattr__(changed, "learning_rate", rate)
+    return changed
 
 
 def _part(tensor, axis, start, stop):

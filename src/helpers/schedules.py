@@ -8,7 +8,8 @@ at ``optimizer.iterations``, the number of steps already taken, so step t + 1 us
 - exponential: η(t) = η0 · 0.1^(t/s)                 (``ExponentialDecay(η0, s, 0.1)``)
 - piecewise:   η(t) = values[i] between boundaries   (``PiecewiseConstantDecay``)
 - 1cycle:      up linearly from η0 to η1 for half the cycle, down to η0 for the other half, then
-               down to η0/1000 over the last steps (``OneCycle`` callback here, as in the book)
+               down to η0/1000 over the last steps (``OneCycle`` callback here, as in the book,
+               or the same rates as a schedule, ``OneCycleSchedule``)
 - performance scheduling: divide η by a factor when the validation loss stops improving
                (``keras.callbacks.ReduceLROnPlateau``)
 
@@ -136,11 +137,46 @@ def _keras_classes() -> dict:
             self.rates.append(rate)
             self.step += 1
 
-    return {"PowerDecay": PowerDecay, "OneCycle": OneCycle}
+    @keras.saving.register_keras_serializable(package="faster_optimizers")
+    class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule):
+        """1cycle (``one_cycle``) as a Keras schedule: the rates the ``OneCycle`` callback
+        sets, to float32 rounding, without a return to Python at every batch (so that runs
+        with it can be trained together, ``helpers.batched``)."""
+
+        def __init__(
+            self, total_steps, max_rate, start_rate=None, last_rate=None, last_fraction=0.1
+        ):
+            self.total_steps, self.max_rate = int(total_steps), float(max_rate)
+            self.start_rate = self.max_rate / 10 if start_rate is None else float(start_rate)
+            self.last_rate = self.start_rate / 1000 if last_rate is None else float(last_rate)
+            self.last_fraction = float(last_fraction)
+
+        def __call__(self, step):
+            ops = keras.ops
+            t = ops.cast(step, "float64")
+            half = int(self.total_steps * (1 - self.last_fraction)) // 2
+            low, high, last = self.start_rate, self.max_rate, self.last_rate
+            up = low + (high - low) * t / half
+            down = high + (low - high) * (t - half) / half
+            tail = low + (last - low) * (t - 2 * half) / max(self.total_steps - 1 - 2 * half, 1)
+            rate = ops.where(t < half, up, ops.where(t < 2 * half, down, ops.maximum(tail, last)))
+            return ops.cast(rate, "float32")
+
+        def get_config(self):
+            return {
+                "total_steps": self.total_steps,
+                "max_rate": self.max_rate,
+                "start_rate": self.start_rate,
+                "last_rate": self.last_rate,
+                "last_fraction": self.last_fraction,
+            }
+
+    return {"PowerDecay": PowerDecay, "OneCycle": OneCycle, "OneCycleSchedule": OneCycleSchedule}
 
 
 def keras_schedule(kind: str, **parameters):
-    """The Keras schedule for a formula above (1cycle is a callback: see ``OneCycle``)."""
+    """The Keras schedule for a formula above. For 1cycle, the book uses a callback
+    (``OneCycle``); this schedule (``OneCycleSchedule``) sets the same rates."""
     keras = _keras()
     schedules = keras.optimizers.schedules
     if kind == "power":
@@ -155,11 +191,15 @@ def keras_schedule(kind: str, **parameters):
         return schedules.PiecewiseConstantDecay(
             list(parameters["boundaries"]), list(parameters["values"])
         )
-    raise ValueError(f"no Keras schedule for {kind!r} (1cycle: use schedules.OneCycle)")
+    if kind == "1cycle":
+        return _keras_classes()["OneCycleSchedule"](**parameters)
+    raise ValueError(
+        f"no Keras schedule for {kind!r}; choose from power, exponential, piecewise, 1cycle"
+    )
 
 
 def __getattr__(name: str):
-    if name in ("PowerDecay", "OneCycle"):
+    if name in ("PowerDecay", "OneCycle", "OneCycleSchedule"):
         return _keras_classes()[name]
     if name == "learning_rate_finder":
         from .lr_finder import learning_rate_finder

@@ -354,7 +354,8 @@ class SweptHistory:
 
 def _reference(optimizer, hyperparameters: dict) -> Optimizer | None:
     """The ``helpers.optimizers`` optimizer that trains as ``optimizer`` does, or None where
-    there is none (a Keras optimizer with clipping, a schedule, EMA, …). Unknown names and
+    there is none (a Keras optimizer with clipping, EMA, …). With a learning rate schedule
+    (``_schedule``), its learning rate is the schedule's first. Unknown names and
     hyperparameters out of range raise their ValueError here, before any training."""
     keras = _keras()
     if isinstance(optimizer, str | Optimizer):
@@ -374,9 +375,24 @@ def _reference(optimizer, hyperparameters: dict) -> Optimizer | None:
         return None
     fields = {f.name for f in dataclasses.fields(rule)}
     known = {k: v for k, v in settings.items() if k in fields}
+    schedule = _schedule(optimizer, hyperparameters)
+    if schedule is not None:
+        known["learning_rate"] = float(keras.ops.convert_to_numpy(schedule(0)))
     if not all(isinstance(v, int | float | bool | type(None)) for v in known.values()):
-        return None  # a learning rate schedule
+        return None
     return rule(**known)
+
+
+def _schedule(optimizer, hyperparameters: dict):
+    """The learning rate schedule of a Keras optimizer (None for a constant rate, or where
+    ``hyperparameters`` gives the rate)."""
+    keras = _keras()
+    rate = getattr(optimizer, "_learning_rate", None)
+    if "learning_rate" in hyperparameters or not isinstance(
+        rate, keras.optimizers.schedules.LearningRateSchedule
+    ):
+        return None
+    return rate
 
 
 def train_many(
@@ -415,7 +431,7 @@ def train_many(
     epochs = config.epochs() if epochs is None else int(epochs)
     if cache and (callbacks or measure is not None):
         raise ValueError(_NO_CACHE)
-    prepared = []
+    prepared, schedules = [], []
     for run in runs:
         hyperparameters = dict(run.get("hyperparameters", {}))
         seed = int(run.get("seed", config.SEED))
@@ -427,6 +443,7 @@ def train_many(
         prepared.append(
             (run, hyperparameters, seed, batch_seed, keras_opt, reference, spec, regularizer)
         )
+        schedules.append(_schedule(run["optimizer"], hyperparameters))
     batchable = (
         fast
         and not callbacks
@@ -470,8 +487,8 @@ def train_many(
 
         trained = batched.fit(
             [
-                batched.Run(p[5], p[2], p[3], batched._l2_factor(p[7]))
-                for p in (prepared[i] for i in todo)
+                batched.Run(p[5], p[2], p[3], batched._l2_factor(p[7]), schedules[i])
+                for i, p in ((i, prepared[i]) for i in todo)
             ],
             data, epochs, batch_size, on_epoch_end=on_epoch_end, measure=measure,
         )  # fmt: skip
