@@ -1,6 +1,16 @@
 """Exercises of notebook 00, gradient descent."""
 
-from .core import FunctionExercise, ValueExercise
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
+
+
+def steps(kappa: float, fraction: float = 1.0) -> int:
+    """Steps of gradient descent to J − J* < 1e-6 on the bowl of condition number kappa, with
+    ``fraction`` × the fastest η, 2/(1 + κ): the exercises' experiment."""
+    from helpers import optimizers, surfaces, trajectories
+
+    bowl = surfaces.get("bowl", condition=kappa)
+    sgd = optimizers.get("gd", learning_rate=fraction * 2 / (1 + kappa))
+    return int(trajectories.run(sgd, bowl, steps=20_000, record_state=False).steps_to(1e-6))
 
 
 def _cases(rng):
@@ -46,5 +56,32 @@ EXERCISES = {
             ),
         ],
         success="η < 2/λmax = 2/25 = 0.08.",
+    ),
+    "predict_half": ChoiceExercise(
+        name="gradient_descent.predict_half",
+        answer="twice",
+        options=("fewer", "twice", "ten times"),
+        hints=[
+            (
+                "fewer",
+                "a smaller step is not a shortcut: the flat direction now shrinks by "
+                "1 − η·1 = 0.909 per step instead of 0.818.",
+            ),
+            (
+                "ten times",
+                "the flat direction's factor goes from 0.818 to 0.909: its distance from "
+                "1 halves, so about twice the steps, not ten times.",
+            ),
+        ],  # fmt: skip
+        success="92 steps against 46: the flat direction's factor 1 − η goes from 0.818 to "
+        "0.909, and ln 0.818 / ln 0.909 ≈ 2.1.",
+    ),
+    "steps_at_100": ValueExercise(
+        name="gradient_descent.steps_at_100",
+        answer=lambda: steps(100),
+        rtol=1e-2,
+        hints=[(46.0, "46 is κ = 10's count: set kappa = 100 in the cell and run it again.")],
+        success="about 500 steps, 11 times κ = 10's 46: the rate (κ − 1)/(κ + 1) gets closer to "
+        "1 as κ grows, so the steps grow in proportion to κ.",
     ),
 }
