@@ -408,37 +408,58 @@ def fit(
     (X, y), (X_valid, y_valid) = data
     orders = _orders(runs, len(X), epochs, batch_size)
     tensors = _tensors(X, y, X_valid, y_valid)
-    # A program per batch order (its runs share each batch), split in one per core: each
-    # runs on one thread (helpers.backend), side by side. A short training (quick mode) is
-    # not worth the time that splitting and compiling with XLA cost (seconds per program).
+    # A program per batch order (its runs share each batch), split so that there is one per
+    # core at least: each runs on one thread (helpers.backend), side by side. A short training
+    # (quick mode) is not worth the time that splitting and compiling with XLA cost (seconds
+    # per program), so it is one program per batch order, not compiled.
     long = len(X) / batch_size * epochs >= LONG_TRAINING
     cores = parallel or (_cores() if long else 1)
+    split = -(-cores // len(orders))  # parts per batch order
     parts = []
     for seed in orders:
         members = [i for i, run in enumerate(runs) if run.order_seed == seed]
         members = [i for _, group in _groups([runs[i] for i in members]) for i in
                    [members[j] for j in group]]  # fmt: skip
-        parts += [list(p) for p in np.array_split(members, min(cores, len(members)))]
+        parts += [list(p) for p in np.array_split(members, min(split, len(members)))]
     programs = []
     for part in parts:
         members = [runs[i] for i in part]
         programs.append(_Program(members, _groups(members), tensors, batch_size, long))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
+
+    def epoch_of(program, batches, before):
+        """One program's epoch, once its previous epoch is done; with a measure, a copy of
+        its weights at the end of the epoch (the program goes on without waiting)."""
+        if before is not None:
+            before.result()
+        logs = program.epoch(batches)
+        return logs, program.final_weights() if measure is not None else None
+
+    # Every (program, epoch) is a task, queued epoch by epoch: the threads take them in that
+    # order, so no thread waits for the slowest program of an epoch (a task's own previous
+    # epoch was taken earlier, so it is running or done).
+    start = time.perf_counter()
     with ThreadPoolExecutor(min(cores, len(programs))) as pool:
+        tasks, before = [], [None] * len(programs)
         for epoch in range(epochs):
-            start = time.perf_counter()
-            batches = [orders[runs[part[0]].order_seed][epoch] for part in parts]
-            logs = list(pool.map(_Program.epoch, programs, batches))
-            times.append(time.perf_counter() - start)
-            for part, part_logs in zip(parts, logs):
+            row = []
+            for p, (part, program) in enumerate(zip(parts, programs)):
+                batches = orders[runs[part[0]].order_seed][epoch]
+                before[p] = pool.submit(epoch_of, program, batches, before[p])
+                row.append(before[p])
+            tasks.append(row)
+        for epoch, row in enumerate(tasks):
+            done = [task.result() for task in row]
+            now = time.perf_counter()
+            times.append(now - start)
+            start = now
+            for part, (part_logs, weights) in zip(parts, done):
                 for position, i in enumerate(part):
                     for name, values in part_logs.items():
                         histories[i][name].append(float(values[position]))
-            if measure is not None:
-                for part, program in zip(parts, programs):
-                    for i, weights in zip(part, program.final_weights()):
-                        for name, value in measure(weights).items():
+                    if weights is not None:
+                        for name, value in measure(weights[position]).items():
                             histories[i].setdefault(name, []).append(float(value))
             if on_epoch_end is not None:
                 on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])
