@@ -24,7 +24,7 @@ matmuls add in another order than Keras's Dense layers, XLA's kernels differ in 
 until, in some batch, one example's pre-activation of one ReLU unit lies within that rounding
 of 0. One side counts the unit as active, the other not, so that example's gradient through it
 differs; the weights part (under Adam by up to η in one step, for a unit that is rarely active)
-and the two runs go on as two different trainings of the same quality. On the full training
+and the two runs go on as two different trainings, neither more right. On the full training
 set this happens within a few hundred steps, and Keras against itself does the same: Adam
 (η = 0.001) started one unit in the last place away, or with oneDNN's optimizations off, parts
 from Keras at the same step as the batched run, on the same unit. ``benchmarks/divergence.py``
