@@ -19,7 +19,9 @@ from test_optimizers import SETTINGS  # noqa: E402
 from helpers import batched, mlp, training  # noqa: E402
 
 # A run of a sweep equals the same run alone to this, in every metric of the first epoch
-# (float32: the batched matmuls add in another order than Keras's Dense layers).
+# (float32: the batched matmuls add in another order than Keras's Dense layers). So on the
+# small data; on the full data, within a few hundred steps some ReLU pre-activation comes within
+# that rounding of 0 and the runs part there (helpers.batched, benchmarks/divergence.py).
 FIRST_EPOCH_TOLERANCE = 1e-5
 STEP_TOLERANCE = 1e-5  # relative, per step of an update rule against Keras's
 

@@ -19,6 +19,17 @@ nor a GPU busy, so here k runs are trained together:
 the MLP's real gradients, and whole runs against ``helpers.training.train``. Everything is
 TensorFlow operations, so the same code runs on a GPU where one is present.
 
+How close a run of a batch stays to the same run alone: to float32 rounding (the batched
+matmuls add in another order than Keras's Dense layers, XLA's kernels differ in the last bit)
+until, in some batch, one example's pre-activation of one ReLU unit lies within that rounding
+of 0. One side counts the unit as active, the other not, so that example's gradient through it
+differs; the weights part (under Adam by up to η in one step, for a unit that is rarely active)
+and the two runs go on as two different trainings, neither more right. On the full training
+set this happens within a few hundred steps, and Keras against itself does the same: Adam
+(η = 0.001) started one unit in the last place away, or with oneDNN's optimizations off, parts
+from Keras at the same step as the batched run, on the same unit. ``benchmarks/divergence.py``
+finds the step and the unit.
+
     >>> from helpers import batched, optimizers
     >>> runs = [batched.Run(optimizers.get("adam", learning_rate=lr)) for lr in (1e-4, 1e-3)]
     >>> results = batched.fit(runs, data, epochs=10)      # [RunResult, RunResult]
@@ -189,17 +200,21 @@ class _Stack:
             schedules = [runs[i].schedule for i in members]
             self.groups.append((start, stop, rules, schedules if any(schedules) else None))
 
-    def logits(self, x):
-        """x: (batch, 784), the same batch for every run."""
+    def pre_activations(self, x):
+        """x: (batch, 784), the same batch for every run. Per layer, what enters its activation
+        (runs, batch, units): the hidden layers' (before the ReLU), then the logits."""
         tf = _tf()
         params, k = self.params, len(self.runs)
         kernel = tf.reshape(params[0], [params[0].shape[0], -1])
         h = tf.reshape(tf.matmul(x, kernel), [-1, k, params[0].shape[2]])
-        h = tf.transpose(h, [1, 0, 2])
-        h = tf.nn.relu(h + params[1][:, None, :])
-        for j in range(2, len(params) - 2, 2):
-            h = tf.nn.relu(tf.matmul(h, params[j]) + params[j + 1][:, None, :])
-        return tf.matmul(h, params[-2]) + params[-1][:, None, :]
+        z = [tf.transpose(h, [1, 0, 2]) + params[1][:, None, :]]
+        for j in range(2, len(params), 2):
+            z.append(tf.matmul(tf.nn.relu(z[-1]), params[j]) + params[j + 1][:, None, :])
+        return z
+
+    def logits(self, x):
+        """x: (batch, 784), the same batch for every run."""
+        return self.pre_activations(x)[-1]
 
     def kernels_squared(self):
         """Per run: the sum of the squared kernel weights (for an L2 penalty)."""
