@@ -50,6 +50,39 @@ _B = (_KAPPA - 1) * math.cos(_PHI) * math.sin(_PHI)
 _R = abs(_B) / math.sqrt(_A * _D)
 DIAGONAL_CONDITION = (1 + _R) / (1 - _R)
 
+
+# --- 4 and 5. Damped Newton on the bowl; diagonal Newton on the saddle ---------------------------
+
+
+def damped_factor(learning_rate=0.5, condition=1000.0, start=(-9.0, 3.0), steps=5):
+    """The factor by which damped Newton's distance to the minimum shrinks per step on the
+    notebook's bowl, averaged over the steps (on a quadratic it is 1 − η at every step)."""
+    from .. import surfaces  # on first use: stay light
+
+    bowl = surfaces.get("bowl", condition=condition)
+    theta = np.asarray(start, dtype=float)
+    ratios = []
+    for _ in range(steps):
+        step = np.linalg.solve(bowl.hessian_matrix(theta), bowl.gradient(theta))
+        new = theta - learning_rate * step
+        ratios.append(bowl.distance_to_minimum(new) / bowl.distance_to_minimum(theta))
+        theta = new
+    return float(np.mean(ratios))
+
+
+def diagonal_saddle_reached(steps=300, floor=1e-3):
+    """From how many of the saddle surface's starts diagonal Newton, θ ← θ − ∇J / max(|Hᵢᵢ|,
+    floor), gets within 10⁻⁶ of the minimum value in ``steps`` steps."""
+    from .. import surfaces
+
+    saddle = surfaces.get("saddle")
+    theta = np.array(saddle.starts, dtype=float)
+    for _ in range(steps):
+        diagonal = np.abs(np.diagonal(saddle.hessian_matrix(theta), axis1=-2, axis2=-1))
+        theta = theta - saddle.gradient(theta) / np.maximum(diagonal, floor)
+    return int(np.sum(saddle.loss(theta) - saddle.min_value < 1e-6))
+
+
 EXERCISES = {
     "newton_step": FunctionExercise(
         name="second_order.newton_step",
@@ -118,5 +151,41 @@ EXERCISES = {
         ],
         success=f"about {DIAGONAL_CONDITION:.1f}: scaling by the diagonal removes only a quarter "
         "of κ = 100 at 30°.",
+    ),
+    "damped_factor": ValueExercise(
+        name="second_order.damped_factor",
+        answer=damped_factor,
+        hints=[
+            (
+                0.25,
+                "that is the factor of J − J*, the square of the distance's; the distance "
+                "itself shrinks by 1 − η.",
+            ),
+            (
+                0.0,
+                "that is the pure Newton step (η = 1), which lands on the minimum; with "
+                "η = 0.5 each step goes half way.",
+            ),
+            (
+                1 - 0.5 / 1000,
+                "that is gradient descent's factor along the flattest direction (1 − ηλmin); "
+                "Newton divides by the curvature, so every direction shrinks alike.",
+            ),
+        ],
+        success="1 − η = 0.5 at every step, in every direction at once, whatever κ: on a "
+        "quadratic, θ − θ* becomes (1 − η)(θ − θ*).",
+    ),
+    "diagonal_saddle": ValueExercise(
+        name="second_order.diagonal_saddle",
+        answer=diagonal_saddle_reached,
+        hints=[
+            (
+                0,
+                "that is pure Newton, which divides by the signed curvature; diagonal Newton "
+                "divides by |Hᵢᵢ|, so along θ2 it steps downhill, away from the ridge.",
+            ),
+        ],
+        success="all four: this saddle is a sum of a function of θ1 and one of θ2, so H is "
+        "diagonal and diagonal Newton, dividing by |Hᵢᵢ|, is saddle-free Newton here.",
     ),
 }
