@@ -395,6 +395,28 @@ def _schedule(optimizer, hyperparameters: dict):
     return rate
 
 
+@dataclasses.dataclass(frozen=True)
+class _Prepared:
+    """One run of ``train_many``, read and checked before any training."""
+
+    run: dict
+    hyperparameters: dict
+    seed: int
+    batch_seed: int | None
+    regularizer: object
+    keras_opt: object
+    spec: dict
+    reference: Optimizer | None  # None: no reference rule, so trained alone
+    schedule: object  # a Keras learning rate schedule, or None
+
+    def batched_run(self):
+        """The run as ``helpers.batched`` trains it (its L2 factor checked here)."""
+        from . import batched
+
+        l2 = batched._l2_factor(self.regularizer)
+        return batched.Run(self.reference, self.seed, self.batch_seed, l2, self.schedule)
+
+
 def train_many(
     runs: list[dict],
     data=None,
@@ -417,7 +439,7 @@ def train_many(
     ``kernel_regularizer`` (the run's own, instead of the argument's). measure: as in
     ``train``, for every run.
     With callbacks, ``fast=False``, a Keras optimizer that has no reference rule (clipping,
-    a schedule, …) or another Keras backend, the runs are trained one after the other.
+    EMA, …) or another Keras backend, the runs are trained one after the other.
     Bad settings raise their error before any training starts.
     """
     from . import batched
@@ -431,48 +453,46 @@ def train_many(
     epochs = config.epochs() if epochs is None else int(epochs)
     if cache and (callbacks or measure is not None):
         raise ValueError(_NO_CACHE)
-    prepared, schedules = [], []
+    prepared = []
     for run in runs:
         hyperparameters = dict(run.get("hyperparameters", {}))
         seed = int(run.get("seed", config.SEED))
         batch_seed = run.get("batch_seed")
         regularizer = run.get("kernel_regularizer", kernel_regularizer)
         keras_opt = keras_optimizer(run["optimizer"], **hyperparameters)
-        reference = _reference(run["optimizer"], hyperparameters)
         spec = _run_spec(keras_opt, data, epochs, seed, batch_size, regularizer, batch_seed)
-        prepared.append(
-            (run, hyperparameters, seed, batch_seed, keras_opt, reference, spec, regularizer)
-        )
-        schedules.append(_schedule(run["optimizer"], hyperparameters))
+        prepared.append(_Prepared(
+            run, hyperparameters, seed, batch_seed, regularizer, keras_opt, spec,
+            _reference(run["optimizer"], hyperparameters),
+            _schedule(run["optimizer"], hyperparameters),
+        ))  # fmt: skip
     batchable = (
         fast
         and not callbacks
         and keras.backend.backend() == "tensorflow"
-        and all(p[5] is not None for p in prepared)
+        and all(p.reference is not None for p in prepared)
     )
     if batchable:  # the data's shapes and the penalties, before any training
-        batched.check([batched.Run(p[5], p[2], p[3]) for p in prepared], data, epochs, batch_size)
-        for p in prepared:
-            batched._l2_factor(p[7])
+        batched.check([p.batched_run() for p in prepared], data, epochs, batch_size)
     show = _in_notebook() if verbose is None else verbose
     results = [None] * len(prepared)
     todo = []
-    for i, (run, _, _, _, keras_opt, _, spec, _) in enumerate(prepared):
-        found = _read_cached(_key(spec)) if cache and cache != "refresh" else None
+    for i, p in enumerate(prepared):
+        found = _read_cached(_key(p.spec)) if cache and cache != "refresh" else None
         if found is not None:
             if show:
-                _show_saved(run.get("label", keras_opt.name), found)
+                _show_saved(p.run.get("label", p.keras_opt.name), found)
             results[i] = found
         else:
             todo.append(i)
     if not batchable:
         for i in todo:
-            run, hyperparameters, seed, batch_seed, *_, regularizer = prepared[i]
+            p = prepared[i]
             results[i] = train(
-                run["optimizer"], data=data, epochs=epochs, seed=seed, batch_size=batch_size,
-                fast=fast, verbose=verbose, callbacks=callbacks, label=run.get("label"),
-                kernel_regularizer=regularizer, cache=cache, batch_seed=batch_seed,
-                measure=measure, **hyperparameters,
+                p.run["optimizer"], data=data, epochs=epochs, seed=p.seed, batch_size=batch_size,
+                fast=fast, verbose=verbose, callbacks=callbacks, label=p.run.get("label"),
+                kernel_regularizer=p.regularizer, cache=cache, batch_seed=p.batch_seed,
+                measure=measure, **p.hyperparameters,
             )  # fmt: skip
         return results
     if todo:
@@ -486,17 +506,14 @@ def train_many(
                 bar.on_epoch_end(epoch, {"best val_loss": best})
 
         trained = batched.fit(
-            [
-                batched.Run(p[5], p[2], p[3], batched._l2_factor(p[7]), schedules[i])
-                for i, p in ((i, prepared[i]) for i in todo)
-            ],
-            data, epochs, batch_size, on_epoch_end=on_epoch_end, measure=measure,
+            [prepared[i].batched_run() for i in todo], data, epochs, batch_size,
+            on_epoch_end=on_epoch_end, measure=measure,
         )  # fmt: skip
         for i, result in zip(todo, trained):
-            _, _, seed, _, keras_opt, _, spec, regularizer = prepared[i]
-            history = SweptHistory(result, keras_opt, seed, regularizer, len(todo))
+            p = prepared[i]
+            history = SweptHistory(result, p.keras_opt, p.seed, p.regularizer, len(todo))
             if cache:
-                _write_cached(_key(spec), spec, history)
+                _write_cached(_key(p.spec), p.spec, history)
             results[i] = history
     return results
 
