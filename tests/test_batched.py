@@ -170,6 +170,26 @@ def test_a_measure_taken_every_epoch_is_the_same_in_a_sweep_and_alone(small_data
         training.train("adam", data=small_data, epochs=1, measure=measure, cache=True)
 
 
+def test_a_measure_can_read_the_optimizers_state_in_a_sweep_and_alone(small_data):
+    """A measure with a parameter ``state`` gets the run's optimizer state, with Keras's slot
+    names and one array per weight: the same in a sweep as from Keras's own variables."""
+
+    def measure(weights, state):
+        assert [a.shape for a in state["accumulator"]] == [w.shape for w in weights]
+        return {"s_median": np.median(np.concatenate([a.ravel() for a in state["accumulator"]])),
+                "s_first": state["accumulator"][0][3, 7]}  # fmt: skip
+
+    swept = training.sweep("adagrad", [0.01, 0.03], data=small_data, epochs=2, measure=measure)
+    alone = training.train("adagrad", small_data, epochs=2, learning_rate=0.03, measure=measure)
+    for key in ("s_median", "s_first"):
+        assert np.allclose(swept[0.03].history[key], alone.history[key], rtol=1e-4)
+        assert swept[0.01].history[key] != swept[0.03].history[key]
+    assert alone.history["s_median"][1] > alone.history["s_median"][0] > 0.1  # s0 = 0.1, grows
+    mixed = training.compare({"m": "momentum", "a": "adam"}, data=small_data, epochs=1,
+                             measure=lambda weights, state: {"slots": len(state)})  # fmt: skip
+    assert mixed["m"].history["slots"] == [1] and mixed["a"].history["slots"] == [2]
+
+
 @pytest.mark.parametrize("kind", ["power", "exponential", "piecewise", "1cycle"])
 def test_a_learning_rate_schedule_is_trained_as_keras_applies_it(kind, small_data):
     """Runs whose optimizer has a Keras schedule train together (with a constant-rate run)

@@ -258,6 +258,19 @@ class _Stack:
         arrays = [np.moveaxis(p.numpy(), axis, 0) for p, axis in zip(self.params, self.axes)]
         return [[a[i] for a in arrays] for i in range(len(self.runs))]
 
+    def final_states(self) -> list[dict[str, list[np.ndarray]]]:
+        """Per run, its optimizer's state: {slot: one array per weight, in the order of
+        ``model.get_weights()``}, with Keras's slot names ("momentum", "accumulator", …)."""
+        states = []
+        for start, stop, rules, _ in self.groups:
+            slots: dict[str, list] = {}
+            for (_, variables), axis in zip(rules, self.axes):
+                for name, v in variables.items():  # shaped as the weight, on the group's runs
+                    slots.setdefault(name, []).append(np.moveaxis(v.numpy(), axis, 0))
+            for i in range(stop - start):
+                states.append({name: [a[i] for a in arrays] for name, arrays in slots.items()})
+        return states
+
 
 def _rates(rule, schedules, iterations):
     """This step's learning rate of each run of a group: its schedule at the number of steps
@@ -390,6 +403,19 @@ class _Program:
     def final_weights(self) -> list[list[np.ndarray]]:
         return self.stack.final_weights()
 
+    def final_states(self) -> list[dict[str, list[np.ndarray]]]:
+        return self.stack.final_states()
+
+
+def takes_state(measure) -> bool:
+    """Whether a measure asks for the optimizer's state (has a parameter ``state``)."""
+    import inspect
+
+    try:
+        return "state" in inspect.signature(measure).parameters
+    except (TypeError, ValueError):  # a callable without a signature
+        return False
+
 
 def _l2_factor(kernel_regularizer) -> float:
     """The L2 factor of a Keras L2 regularizer (0 for none); other regularizers: an error."""
@@ -420,7 +446,8 @@ def fit(
     ``l2``. on_epoch_end(epoch, logs per run): a hook, for progress displays. parallel: how
     many programs share the runs, side by side in threads (default: one per core).
     measure(weights) → {name: number}: called after every epoch with each run's weights (in
-    the order of ``model.get_weights()``); its numbers join the run's history.
+    the order of ``model.get_weights()``); its numbers join the run's history. A measure with a
+    parameter ``state`` is also given the run's optimizer state (``_Stack.final_states``).
     """
     check(runs, data, epochs, batch_size)
     l2 = _l2_factor(kernel_regularizer)
@@ -448,6 +475,10 @@ def fit(
         programs.append(_Program(members, _groups(members), tensors, batch_size, long))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
+    with_state = measure is not None and takes_state(measure)
+
+    def measured(weights, state):
+        return measure(weights, state=state) if with_state else measure(weights)
 
     def epoch_of(program, batches, before):
         """One program's epoch, once its previous epoch is done; with a measure, a copy of
@@ -455,7 +486,12 @@ def fit(
         if before is not None:
             before.result()
         logs = program.epoch(batches)
-        return logs, program.final_weights() if measure is not None else None
+        if measure is None:
+            return logs, None
+        weights = program.final_weights()
+        if not with_state:
+            return logs, [(w, None) for w in weights]
+        return logs, list(zip(weights, program.final_states()))
 
     # Every (program, epoch) is a task, queued epoch by epoch: the threads take them in that
     # order, so no thread waits for the slowest program of an epoch (a task's own previous
@@ -480,7 +516,7 @@ def fit(
                     for name, values in part_logs.items():
                         histories[i][name].append(float(values[position]))
                     if weights is not None:
-                        for name, value in measure(weights[position]).items():
+                        for name, value in measured(*weights[position]).items():
                             histories[i].setdefault(name, []).append(float(value))
             if on_epoch_end is not None:
                 on_epoch_end(epoch, [{k: v[-1] for k, v in h.items()} for h in histories])

@@ -85,17 +85,39 @@ _NO_CACHE = "cache=True cannot tell what extra callbacks or a measure do: train 
 
 
 class _Measure:
-    """A callback that adds ``measure(model.get_weights())`` to each epoch's logs (created
-    lazily to subclass Keras's Callback)."""
+    """A callback that adds ``measure(model.get_weights())`` to each epoch's logs, or with a
+    parameter ``state``, ``measure(weights, state=keras_state(model))`` (created lazily to
+    subclass Keras's Callback)."""
 
     def __new__(cls, measure):
+        from .batched import takes_state
+
         keras = _keras()
+        with_state = takes_state(measure)
 
         class Measure(keras.callbacks.Callback):
             def on_epoch_end(self, epoch, logs=None):
-                logs.update({k: float(v) for k, v in measure(self.model.get_weights()).items()})
+                weights = self.model.get_weights()
+                taken = measure(weights, state=keras_state(self.model)) if with_state else (
+                    measure(weights))  # fmt: skip
+                logs.update({k: float(v) for k, v in taken.items()})
 
         return Measure()
+
+
+def keras_state(model) -> dict[str, list[np.ndarray]]:
+    """The state of a compiled model's optimizer, as ``helpers.batched`` gives it: {slot: one
+    array per weight, in the order of ``model.get_weights()``}. Keras names a slot variable
+    after its weight's path and the slot ("sequential_dense_kernel_accumulator")."""
+    weights = model.trainable_variables
+    prefixes = [w.path.replace("/", "_") + "_" for w in weights]
+    state: dict[str, list] = {}
+    for variable in model.optimizer.variables:
+        for j, prefix in enumerate(prefixes):
+            if variable.name.startswith(prefix):
+                slot = state.setdefault(variable.name[len(prefix) :], [None] * len(weights))
+                slot[j] = variable.value.numpy()  # TensorFlow: without NumPy 2's copy warning
+    return state
 
 
 def progress_bar(label: str, epochs: int):
@@ -159,7 +181,9 @@ def train(
         has no ``.model``. Not available with extra callbacks (they could change the result).
     measure: ``measure(weights) → {name: number}``, called after every epoch with the model's
         weights (``model.get_weights()``); its numbers join the history. Say, the
-        cross-entropy without the L2 penalty (``helpers.mlp.cross_entropy``).
+        cross-entropy without the L2 penalty (``helpers.mlp.cross_entropy``). A measure with a
+        parameter ``state`` also gets the optimizer's state (``keras_state``): say,
+        ``lambda weights, state: {"s": np.median(state["accumulator"][0])}`` for AdaGrad.
 
     The History has ``.history`` (loss, accuracy, val_loss, val_accuracy per epoch),
     ``.epoch_times`` (seconds per epoch) and ``.optimizer_config``.
