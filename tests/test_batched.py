@@ -190,6 +190,36 @@ def test_a_measure_can_read_the_optimizers_state_in_a_sweep_and_alone(small_data
     assert mixed["m"].history["slots"] == [1] and mixed["a"].history["slots"] == [2]
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [dict(monitor="val_loss", factor=0.5, patience=1, min_delta=0.5),
+     dict(monitor="val_accuracy", factor=0.3, patience=1, min_delta=0.2, cooldown=1, min_lr=0.004)],
+)  # fmt: skip
+def test_reduce_lr_on_plateau_trains_together_as_keras_applies_it(settings, small_data):
+    """With a ReduceLROnPlateau, runs train together, each with its own bookkeeping: the same
+    learning rate per epoch as Keras logs it for the run alone, and the same losses. The large
+    min_delta makes the rate fall within these few epochs."""
+    keras = backend.keras()
+    callback = keras.callbacks.ReduceLROnPlateau(**settings)
+    swept = training.sweep("momentum", [0.01, 0.02], data=small_data, epochs=4,
+                           callbacks=[callback])  # fmt: skip
+    assert all(isinstance(h, training.SweptHistory) for h in swept.values())
+    alone = training.train("momentum", small_data, 4, learning_rate=0.02, callbacks=[callback])
+    rates = alone.history["learning_rate"]
+    assert rates[-1] < rates[0]  # the rule acted
+    assert np.allclose(swept[0.02].history["learning_rate"], rates, rtol=1e-7)
+    assert np.allclose(swept[0.02].history["loss"], alone.history["loss"], rtol=1e-4)
+    assert swept[0.01].history["learning_rate"][0] == pytest.approx(0.01)
+
+
+def test_a_plateau_rule_and_a_schedule_are_refused_together(small_data):
+    keras = backend.keras()
+    decay = keras.optimizers.schedules.ExponentialDecay(0.01, 100, 0.5)
+    with pytest.raises(ValueError, match="plateau"):
+        training.compare({"s": keras.optimizers.SGD(learning_rate=decay)}, data=small_data,
+                         epochs=1, callbacks=[keras.callbacks.ReduceLROnPlateau()])  # fmt: skip
+
+
 @pytest.mark.parametrize("kind", ["power", "exponential", "piecewise", "1cycle"])
 def test_a_learning_rate_schedule_is_trained_as_keras_applies_it(kind, small_data):
     """Runs whose optimizer has a Keras schedule train together (with a constant-rate run)

@@ -59,6 +59,66 @@ MAX_RUNS = int(os.environ.get("FASTER_OPTIMIZERS_MAX_RUNS", 4))
 # The flags that change which state an update keeps or which formula it uses: runs are
 # updated together only where these agree (numbers such as η or β may differ run by run).
 _STRUCTURE = ("nesterov", "amsgrad", "centered")
+_METRICS = ("accuracy", "loss", "val_accuracy", "val_loss")  # what a run's history holds
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """Keras's ``ReduceLROnPlateau``, for one run: after every epoch, where ``monitor`` has not
+    improved by ``min_delta`` for ``patience`` epochs, the learning rate is multiplied by
+    ``factor`` (not below ``min_lr``), then left alone for ``cooldown`` epochs."""
+
+    monitor: str = "val_loss"
+    factor: float = 0.1
+    patience: int = 10
+    min_delta: float = 1e-4
+    cooldown: int = 0
+    min_lr: float = 0.0
+    mode: str = "auto"
+
+    @classmethod
+    def of(cls, callback) -> Plateau:
+        """The settings of a ``keras.callbacks.ReduceLROnPlateau``."""
+        names = ("monitor", "factor", "patience", "min_delta", "cooldown", "min_lr", "mode")
+        return cls(**{name: getattr(callback, name) for name in names})
+
+    @property
+    def lower_is_better(self) -> bool:
+        """As Keras decides: "min" or "max", or with "auto", a loss is to be lowered."""
+        if self.mode in ("min", "max"):
+            return self.mode == "min"
+        return self.monitor.removeprefix("val_") == "loss"
+
+
+class _PlateauRate:
+    """A plateau run's learning rate: a variable read at every step (as a schedule is), and
+    ``ReduceLROnPlateau``'s bookkeeping, applied after every epoch as Keras applies it."""
+
+    def __init__(self, plateau: Plateau, rate: float):
+        tf = _tf()
+        self.plateau, self.best, self.wait, self.cooldown_counter = plateau, None, 0, 0
+        self.rate = tf.Variable(np.float32(rate), name="plateau_rate")
+
+    def __call__(self, step):
+        return self.rate
+
+    def after_epoch(self, logs: dict) -> float:
+        """The learning rate this epoch used (Keras logs it), then Keras's reduction."""
+        p, used = self.plateau, float(self.rate.numpy())
+        current = float(logs[p.monitor])
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        delta = -abs(p.min_delta) if p.lower_is_better else abs(p.min_delta)
+        better = np.less if p.lower_is_better else np.greater
+        if self.best is None or better(current - delta, self.best):
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= p.patience and used > np.float32(p.min_lr):
+                self.rate.assign(np.float32(max(used * p.factor, p.min_lr)))
+                self.cooldown_counter, self.wait = p.cooldown, 0
+        return used
 
 
 @dataclass(frozen=True)
@@ -67,13 +127,16 @@ class Run:
     of its batch order (by default the same seed, as in ``helpers.training.train``) and the
     factor of an L2 penalty on its kernels (None: ``fit``'s ``kernel_regularizer``).
     schedule: a Keras learning rate schedule, evaluated at every step as Keras does (at the
-    number of steps taken); it replaces the optimizer's learning rate."""
+    number of steps taken); it replaces the optimizer's learning rate. plateau: a
+    ``Plateau`` (Keras's ``ReduceLROnPlateau``) that lowers the learning rate between epochs;
+    the run's history then has the ``learning_rate`` of each epoch, as Keras's has."""
 
     optimizer: Optimizer
     seed: int = config.SEED
     batch_seed: int | None = None
     l2: float | None = None
     schedule: object = None
+    plateau: Plateau | None = None
 
     @property
     def order_seed(self) -> int:
@@ -96,6 +159,11 @@ def check(runs: Sequence[Run], data, epochs: int, batch_size: int) -> None:
     for run in runs:
         if not isinstance(run, Run) or not isinstance(run.optimizer, Optimizer):
             raise TypeError(f"not a batched.Run with a helpers.optimizers optimizer: {run!r}")
+        if run.plateau is not None and run.schedule is not None:
+            raise ValueError("a run cannot have both a learning rate schedule and a plateau rule")
+        if run.plateau is not None and run.plateau.monitor not in _METRICS:
+            monitor = run.plateau.monitor
+            raise ValueError(f"a plateau rule monitors one of {_METRICS}; got {monitor!r}")
         for name, value in run.optimizer.hyperparameters.items():
             if np.ndim(value) != 0:
                 raise ValueError(
@@ -193,7 +261,7 @@ class _Stack:
             tf.Variable(np.stack([weights[run.seed][j] for run in runs], axis=axis), name=f"w{j}")
             for j, axis in enumerate(self.axes)
         ]
-        self.groups = []
+        self.groups, self.plateaus = [], {}  # plateaus: {run's position: its _PlateauRate}
         for optimizer, members in groups:
             start, stop = members[0], members[-1] + 1
             rules = []
@@ -203,6 +271,10 @@ class _Stack:
                 state.pop("iterations")
                 rules.append((shaped, {k: tf.Variable(v) for k, v in state.items()}))
             schedules = [runs[i].schedule for i in members]
+            for position, i in enumerate(members):
+                if runs[i].plateau is not None:
+                    rate = float(np.ravel(optimizer.learning_rate)[position])
+                    schedules[position] = self.plateaus[i] = _PlateauRate(runs[i].plateau, rate)
             self.groups.append((start, stop, rules, schedules if any(schedules) else None))
 
     def pre_activations(self, x):
@@ -381,8 +453,10 @@ class _Program:
         loss, correct = self._losses(self.X_valid, self.y_valid)
         return loss, correct / tf.cast(tf.shape(self.y_valid)[0], tf.float32)
 
-    def epoch(self, batches: list[np.ndarray]) -> dict:
-        """One epoch over these index batches, for every run; the metrics of each run."""
+    def epoch(self, batches: list[np.ndarray]) -> tuple[dict, list[dict]]:
+        """One epoch over these index batches, for every run: {metric: one value per run}, and
+        per run what only it logs (a plateau run's learning rate), after Keras's callbacks
+        would have acted (a plateau rule lowers the rate for the next epoch)."""
         tf = _tf()
         for v in (self.loss_sum, self.correct, self.count):
             v.assign(tf.zeros_like(v))
@@ -393,12 +467,17 @@ class _Program:
         self.train_epoch(tf.constant(index), tf.constant(sizes))
         val_loss, val_accuracy = self.evaluate()
         count = self.count.numpy()
-        return {
+        logs = {
             "accuracy": self.correct.numpy() / count,
             "loss": self.loss_sum.numpy() / count,
             "val_accuracy": val_accuracy.numpy(),
             "val_loss": val_loss.numpy(),
         }
+        extras = [{} for _ in range(self.k)]  # per run: what only some runs log
+        for i, plateau in self.stack.plateaus.items():
+            run_logs = {name: values[i] for name, values in logs.items()}
+            extras[i]["learning_rate"] = plateau.after_epoch(run_logs)
+        return logs, extras
 
     def final_weights(self) -> list[list[np.ndarray]]:
         return self.stack.final_weights()
@@ -511,10 +590,12 @@ def fit(
             now = time.perf_counter()
             times.append(now - start)
             start = now
-            for part, (part_logs, weights) in zip(parts, done):
+            for part, ((part_logs, extras), weights) in zip(parts, done):
                 for position, i in enumerate(part):
                     for name, values in part_logs.items():
                         histories[i][name].append(float(values[position]))
+                    for name, value in extras[position].items():
+                        histories[i].setdefault(name, []).append(float(value))
                     if weights is not None:
                         for name, value in measured(*weights[position]).items():
                             histories[i].setdefault(name, []).append(float(value))

@@ -433,12 +433,24 @@ class _Prepared:
     reference: Optimizer | None  # None: no reference rule, so trained alone
     schedule: object  # a Keras learning rate schedule, or None
 
-    def batched_run(self):
-        """The run as ``helpers.batched`` trains it (its L2 factor checked here)."""
+    def batched_run(self, plateau=None):
+        """The run as ``helpers.batched`` trains it (its L2 factor checked here), with a
+        ``batched.Plateau`` if given."""
         from . import batched
 
         l2 = batched._l2_factor(self.regularizer)
-        return batched.Run(self.reference, self.seed, self.batch_seed, l2, self.schedule)
+        return batched.Run(self.reference, self.seed, self.batch_seed, l2, self.schedule, plateau)
+
+
+def _plateau(callbacks):
+    """A ``batched.Plateau`` where the callbacks are one ``ReduceLROnPlateau`` (the one callback
+    that batched training knows), else None."""
+    from . import batched
+
+    keras = _keras()
+    if len(callbacks) == 1 and type(callbacks[0]) is keras.callbacks.ReduceLROnPlateau:
+        return batched.Plateau.of(callbacks[0])
+    return None
 
 
 def train_many(
@@ -462,8 +474,9 @@ def train_many(
     optionally ``seed``, ``batch_seed``, ``label``, ``hyperparameters`` (a dict) and
     ``kernel_regularizer`` (the run's own, instead of the argument's). measure: as in
     ``train``, for every run.
-    With callbacks, ``fast=False``, a Keras optimizer that has no reference rule (clipping,
-    EMA, …) or another Keras backend, the runs are trained one after the other.
+    With callbacks (but a lone ``ReduceLROnPlateau``, which every run applies on its own),
+    ``fast=False``, a Keras optimizer that has no reference rule (clipping, EMA, …) or another
+    Keras backend, the runs are trained one after the other.
     Bad settings raise their error before any training starts.
     """
     from . import batched
@@ -490,14 +503,15 @@ def train_many(
             _reference(run["optimizer"], hyperparameters),
             _schedule(run["optimizer"], hyperparameters),
         ))  # fmt: skip
+    plateau = _plateau(callbacks)
     batchable = (
         fast
-        and not callbacks
+        and (not callbacks or plateau is not None)
         and keras.backend.backend() == "tensorflow"
         and all(p.reference is not None for p in prepared)
     )
     if batchable:  # the data's shapes and the penalties, before any training
-        batched.check([p.batched_run() for p in prepared], data, epochs, batch_size)
+        batched.check([p.batched_run(plateau) for p in prepared], data, epochs, batch_size)
     show = _in_notebook() if verbose is None else verbose
     results = [None] * len(prepared)
     todo = []
@@ -530,7 +544,7 @@ def train_many(
                 bar.on_epoch_end(epoch, {"best val_loss": best})
 
         trained = batched.fit(
-            [prepared[i].batched_run() for i in todo], data, epochs, batch_size,
+            [prepared[i].batched_run(plateau) for i in todo], data, epochs, batch_size,
             on_epoch_end=on_epoch_end, measure=measure,
         )  # fmt: skip
         for i, result in zip(todo, trained):
