@@ -125,6 +125,37 @@ def test_seeds_draw_their_own_weights_and_batches(small_data):
     assert _largest_difference(shared["Adam"][7], runs["Adam"][7]) > 1e-4
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["plain", "xla"])
+def test_programs_that_differ_only_in_seed_share_one_traced_epoch(compiled, small_data):
+    """The programs of two seeds share one trace (and XLA program), each on its own variables,
+    whichever is called first: one trace, and each program's numbers as with its own trace."""
+    (X, y), (X_valid, y_valid) = small_data
+    tensors = batched._tensors(X, y, X_valid, y_valid)
+    rules = [O.get("adam", learning_rate=0.003), O.get("momentum", learning_rate=0.02)]
+
+    def programs(shared):
+        made = []
+        for seed in (42, 43):
+            runs = [batched.Run(rule, seed=seed) for rule in rules]
+            made.append(
+                batched._Program(runs, batched._groups(runs), tensors, 32, compiled, shared)
+            )
+        return made
+
+    batches = batched._orders([batched.Run(rules[0])], len(X), 1, 32)[42][0]
+    together, apart = programs({}), programs(None)
+    assert together[0]._epoch is together[1]._epoch
+    assert apart[0]._epoch is not apart[1]._epoch
+    for one, other in reversed(list(zip(together, apart))):  # traced by the second
+        a, b = one.epoch(batches)[0], other.epoch(batches)[0]
+        assert all(np.array_equal(a[k], b[k]) for k in a)
+        assert all(
+            np.array_equal(u, v) for u, v in zip(one.final_weights()[1], other.final_weights()[1])
+        )
+    assert together[0]._epoch.experimental_get_tracing_count() == 1
+    assert together[0].final_weights()[0][0][0, 0] != together[1].final_weights()[0][0][0, 0]
+
+
 def test_an_l2_penalty_is_trained_as_keras_adds_it(small_data):
     l2 = keras.regularizers.l2(1e-3)
     swept = training.sweep("gd", [0.01, 0.05], data=small_data, epochs=1, kernel_regularizer=l2)

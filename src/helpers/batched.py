@@ -13,7 +13,9 @@ nor a GPU busy, so here k runs are trained together:
 * the update rules are those of ``helpers.optimizers``, the same code that runs in NumPy,
   applied to tensors through ``keras.ops``: hyperparameters are arrays over the runs, shaped to
   broadcast against the stacked weights. Runs whose rules differ (Adam and SGD, say) are
-  updated group by group.
+  updated group by group;
+* programs that differ only in their runs' seeds (a seed sweep) share one traced and compiled
+  epoch, each running it on its own variables: compiling is done once, not once per seed.
 
 ``tests/test_batched.py`` checks the update rules against ``keras.optimizers`` step for step on
 the MLP's real gradients, and whole runs against ``helpers.training.train``. Everything is
@@ -382,7 +384,10 @@ def _tf():
 class _Program:
     """The TensorFlow side: the runs' weights and states, a training step, an epoch per call."""
 
-    def __init__(self, runs, groups, tensors, batch_size, compiled=True):
+    def __init__(self, runs, groups, tensors, batch_size, compiled=True, shared=None):
+        """shared: {structure: compiled epoch} for the programs of one ``fit``: a program whose
+        runs differ from an earlier one's only in their weights (another seed) runs the
+        earlier one's compiled epoch on its own variables instead of compiling its own."""
         tf = _tf()
         self.k, self.batch_size = len(runs), batch_size
         factors = np.array([run.l2 or 0.0 for run in runs], np.float32)
@@ -397,8 +402,41 @@ class _Program:
         self.loss_sum, self.correct, self.count = (tf.Variable(zeros) for _ in range(3))
         # Compiled with XLA: it fuses each update rule's element-wise operations into one pass
         # over the weights, and the small matmuls' overheads away (about 2× faster on a CPU).
-        self.train_epoch = tf.function(self._train_epoch, jit_compile=compiled)
+        key = _structure(runs, groups, batch_size, compiled)
+        shared = {} if shared is None or key is None else shared
+        if key not in shared:
+            shared[key] = tf.function(self._epoch_on, jit_compile=compiled)
+        self._epoch = shared[key]
         self.evaluate = tf.function(self._evaluate)
+
+    def train_epoch(self, batches, sizes):
+        return self._epoch(self._variables(), batches, sizes)
+
+    def _variables(self) -> list:
+        """Every variable an epoch changes, in a fixed order."""
+        found = list(self.stack.params)
+        for _, _, rules, _ in self.stack.groups:
+            found += [variables[name] for _, variables in rules for name in sorted(variables)]
+        return found + [self.iterations, self.loss_sum, self.correct, self.count]
+
+    def _epoch_on(self, variables, batches, sizes):
+        """``_train_epoch`` traced on these variables (in ``_variables``' order) instead of the
+        program's own: the trace serves every program of the same structure. It runs on a
+        copy, so that the program itself never changes (another thread may be reading it)."""
+        import copy
+
+        view, rest = copy.copy(self), list(variables)
+        view.stack = copy.copy(self.stack)
+        n = len(self.stack.params)
+        view.stack.params, rest = rest[:n], rest[n:]
+        view.stack.groups = []
+        for start, stop, rules, schedules in self.stack.groups:
+            bound = []
+            for rule, slots in rules:
+                bound.append((rule, {name: rest.pop(0) for name in sorted(slots)}))
+            view.stack.groups.append((start, stop, bound, schedules))
+        view.iterations, view.loss_sum, view.correct, view.count = rest
+        return view._train_epoch(batches, sizes)
 
     def _losses(self, x, y, mask=None):
         """Per run: the mean cross-entropy over the batch (plus the L2 penalty, as Keras adds
@@ -486,6 +524,25 @@ class _Program:
         return self.stack.final_states()
 
 
+def _structure(runs, groups, batch_size, compiled):
+    """What an epoch's trace depends on besides the variables: the update rules and their
+    hyperparameters, group by group, each run's L2 factor and schedule, the batch size. None
+    for a program with a plateau rule (its learning rate variables are its own)."""
+    if any(run.plateau is not None for run in runs):
+        return None
+
+    def plain(value):
+        return np.asarray(value).tolist() if isinstance(value, np.ndarray) else value
+
+    rules = tuple(
+        (type(rule).__name__, repr({f.name: plain(getattr(rule, f.name)) for f in
+                                    dataclasses.fields(rule)}), tuple(members))
+        for rule, members in groups
+    )  # fmt: skip
+    runs_ = tuple((run.l2, id(run.schedule) if run.schedule is not None else None) for run in runs)
+    return rules, runs_, batch_size, compiled
+
+
 def takes_state(measure) -> bool:
     """Whether a measure asks for the optimizer's state (has a parameter ``state``)."""
     import inspect
@@ -548,10 +605,10 @@ def fit(
                    [members[j] for j in group]]  # fmt: skip
         count = max(split, -(-len(members) // MAX_RUNS)) if long else 1
         parts += [list(p) for p in np.array_split(members, min(count, len(members)))]
-    programs = []
+    programs, shared = [], {}
     for part in parts:
         members = [runs[i] for i in part]
-        programs.append(_Program(members, _groups(members), tensors, batch_size, long))
+        programs.append(_Program(members, _groups(members), tensors, batch_size, long, shared))
     histories = [{"accuracy": [], "loss": [], "val_accuracy": [], "val_loss": []} for _ in runs]
     times = []
     with_state = measure is not None and takes_state(measure)
