@@ -125,6 +125,21 @@ def test_seeds_draw_their_own_weights_and_batches(small_data):
     assert _largest_difference(shared["Adam"][7], runs["Adam"][7]) > 1e-4
 
 
+@pytest.mark.parametrize(
+    "runs_per_order, cores, expected",
+    [([5], 2, [3]), ([9], 2, [3]), ([4], 2, [2]), ([18], 2, [5]), ([5, 5, 5], 2, [2, 2, 2]),
+     ([5], 1, [2])],
+)  # fmt: skip
+def test_programs_are_split_so_that_no_core_waits_for_a_large_one(runs_per_order, cores, expected):
+    """Five runs on two cores go as 2 + 2 + 1 (each core's share is 2.5 runs), nine as
+    3 + 3 + 3; at most MAX_RUNS (4) runs per program; three seeds of five: 3 + 2 each."""
+    members_of = {seed: list(range(n)) for seed, n in enumerate(runs_per_order)}
+    split = -(-cores // len(runs_per_order))
+    counts = {seed: max(split, -(-n // batched.MAX_RUNS)) for seed, n in enumerate(runs_per_order)}
+    batched._balance(members_of, counts, sum(runs_per_order) / cores)
+    assert list(counts.values()) == expected
+
+
 @pytest.mark.parametrize("compiled", [False, True], ids=["plain", "xla"])
 def test_programs_that_differ_only_in_seed_share_one_traced_epoch(compiled, small_data):
     """The programs of two seeds share one trace (and XLA program), each on its own variables,

@@ -524,6 +524,22 @@ class _Program:
         return self.stack.final_states()
 
 
+def _balance(members_of: dict, counts: dict, share: float) -> None:
+    """Split batch orders into more programs (``counts``, in place) while the largest program
+    holds more runs than a core's ``share`` of all the runs. A program runs one epoch at a time
+    on one core, so it sets the pace: five runs on two cores go as 2 + 2 + 1 (the cores take
+    the programs' epochs in turn), not as 3 + 2 (one core idles while the other does 3)."""
+
+    def largest(seed):
+        return -(-len(members_of[seed]) // counts[seed])
+
+    while members_of:
+        seed = max(members_of, key=largest)
+        if largest(seed) <= share or counts[seed] >= len(members_of[seed]):
+            return
+        counts[seed] += 1
+
+
 def _structure(runs, groups, batch_size, compiled):
     """What an epoch's trace depends on besides the variables: the update rules and their
     hyperparameters, group by group, each run's L2 factor and schedule, the batch size. None
@@ -598,13 +614,16 @@ def fit(
     long = len(X) / batch_size * epochs >= LONG_TRAINING
     cores = parallel or (_cores() if long else 1)
     split = -(-cores // len(orders))  # parts per batch order, for every core to have one
-    parts = []
+    members_of, counts = {}, {}
     for seed in orders:
         members = [i for i, run in enumerate(runs) if run.order_seed == seed]
-        members = [i for _, group in _groups([runs[i] for i in members]) for i in
-                   [members[j] for j in group]]  # fmt: skip
-        count = max(split, -(-len(members) // MAX_RUNS)) if long else 1
-        parts += [list(p) for p in np.array_split(members, min(count, len(members)))]
+        members_of[seed] = [i for _, group in _groups([runs[i] for i in members]) for i in
+                            [members[j] for j in group]]  # fmt: skip
+        counts[seed] = max(split, -(-len(members) // MAX_RUNS)) if long else 1
+    _balance(members_of, counts, len(runs) / cores if long else len(runs))
+    parts = []
+    for seed, members in members_of.items():
+        parts += [list(p) for p in np.array_split(members, min(counts[seed], len(members)))]
     programs, shared = [], {}
     for part in parts:
         members = [runs[i] for i in part]
