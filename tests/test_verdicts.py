@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from helpers import experiments, surfaces, verdicts
+from helpers import optimizers as O
 from helpers.verdicts import INCONCLUSIVE, Spread
 
 
@@ -152,6 +153,23 @@ def test_a_race_from_held_out_starts_and_its_tables():
     gaps = {r["label"]: np.median([x["final_gap"] for x in race.results(r["label"])
                                    if x["surface"] == "bowl"]) for r in race.rows}  # fmt: skip
     assert cells[6:] == [f"{gaps['Momentum']:.1e}", "/", f"{gaps['GD']:.1e}"]
+
+
+def test_a_race_over_learning_rates_equals_one_race_per_rate():
+    """race_over runs every η at once; each of its races equals ``race`` at that η alone,
+    row for row (steps to the tolerance, final gap, divergence)."""
+    starts = experiments.held_out_starts(["bowl", "rosenbrock"], n=4, seed=3)
+    rates = (0.001, 0.01, 0.5)  # 0.5 diverges on Rosenbrock
+    over = experiments.race_over({"GD": "gd", "Adam": "adam"}, "learning_rate", rates,
+                                 ["bowl", "rosenbrock"], steps=300, starts=starts)  # fmt: skip
+    assert list(over) == list(rates)
+    for lr in rates:
+        one = {"GD": O.get("gd", learning_rate=lr), "Adam": O.Adam(learning_rate=lr)}
+        alone = experiments.race(one, ["bowl", "rosenbrock"], steps=300, starts=starts)
+        assert over[lr].rows == alone.rows
+    assert any(r["diverged"] for r in over[0.5].rows)
+    assert not any(r["diverged"] for r in over[0.001].rows)
+    assert over[0.01].rows != over[0.001].rows
 
 
 def test_median_gap_says_div_when_most_runs_diverged():

@@ -195,36 +195,62 @@ def race(
     starts: {surface name: points of shape (n, 2)} to race from instead of each surface's
         listed starts (e.g. ``held_out_starts()``).
     """
+    return race_over(optimizers, None, [None], surfaces, steps, tolerance, noise, starts)[None]
+
+
+def race_over(
+    optimizers: dict[str, Optimizer | str | dict],
+    name: str | None,
+    values,
+    surfaces=None,
+    steps: int = 1000,
+    tolerance: float = 1e-6,
+    noise: float = 0.0,
+    starts: dict | None = None,
+) -> dict:
+    """``race`` once for each value of the hyperparameter ``name`` (say "learning_rate"),
+    given to every optimizer: {value: Race}. All the values run at once, as one grid per
+    optimizer and surface. ``name=None`` (and ``values=[None]``) races the optimizers as given.
+    """
     surfaces = [get_surface(s) for s in (surfaces or surface_names())]
-    result = Race(list(optimizers), [s.name for s in surfaces], steps=steps, tolerance=tolerance)
+    results = {
+        value: Race(list(optimizers), [s.name for s in surfaces], steps=steps, tolerance=tolerance)
+        for value in values
+    }
     for label, spec in optimizers.items():
         for surface in surfaces:
             optimizer = get_optimizer(spec[surface.name] if isinstance(spec, dict) else spec)
             points = surface.starts if starts is None else starts[surface.name]
             starts_ = np.array(points, dtype=float)
+            if name is not None:
+                optimizer = optimizer.replace(**{name: np.asarray(values, dtype=float)})
             r = run(
                 optimizer,
                 surface,
-                start=starts_,
+                start=starts_ if name is None else starts_[:, None, :],
                 steps=steps,
                 noise=noise,
                 record_state=False,
                 keep_path=False,
             )
-            reached = r.steps_to(tolerance)
-            gaps = np.where(r.diverged, np.inf, r.final_loss - surface.min_value)
-            for i, start in enumerate(map(tuple, starts_.tolist())):
-                result.rows.append(
-                    {
-                        "label": label,
-                        "surface": surface.name,
-                        "start": tuple(start),
-                        "steps_to": None if reached[i] < 0 else int(reached[i]),
-                        "final_gap": float(gaps[i]),
-                        "diverged": bool(r.diverged[i]),
-                    }
-                )
-    return result
+            reached = r.steps_to(tolerance).reshape(len(starts_), -1)
+            diverged = np.asarray(r.diverged).reshape(len(starts_), -1)
+            gaps = np.where(
+                diverged, np.inf, r.final_loss.reshape(len(starts_), -1) - surface.min_value
+            )
+            for j, value in enumerate(values):
+                for i, start in enumerate(map(tuple, starts_.tolist())):
+                    results[value].rows.append(
+                        {
+                            "label": label,
+                            "surface": surface.name,
+                            "start": tuple(start),
+                            "steps_to": None if reached[i, j] < 0 else int(reached[i, j]),
+                            "final_gap": float(gaps[i, j]),
+                            "diverged": bool(diverged[i, j]),
+                        }
+                    )
+    return results
 
 
 def tuned(
