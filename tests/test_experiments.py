@@ -89,6 +89,17 @@ def test_reached_table_and_summary():
     assert race.summary("A", "B").startswith("A beats B on 62% of 4 (surface, start) pairs")
 
 
+def test_overview_counts_medians_and_final_gaps_per_surface():
+    race = two_surface_race()
+    lines = race.overview().splitlines()
+    assert lines[0].split() == ["surface", "A", "B"]
+    assert lines[1].split()[-2:] == ["2/2", "2/2"] and lines[1].startswith("bowl")
+    assert lines[2].split()[-2:] == ["20", "35"]  # medians of 10, 30 and of 40, 30
+    assert lines[3].split()[-2:] == ["—", "—"]  # every bowl run arrives
+    assert lines[4].split()[-2:] == ["1/2", "1/2"] and lines[4].startswith("beale")
+    assert lines[6].split()[-2:] == ["2.0e+00", "div"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Tuning: cost and tie-break
 

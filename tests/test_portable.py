@@ -47,6 +47,17 @@ def test_log_is_accurate_and_handles_the_edges():
     np.testing.assert_array_equal(edges, [-np.inf, np.nan, np.inf, np.nan])
 
 
+def test_power_of_one_whole_exponent_is_the_array_loop_bit_for_bit():
+    # one step count (the optimizers' bias corrections) takes a loop without masks: the same
+    # products in the same order as for an array of exponents
+    bases = np.concatenate([[0.0, 0.5, 0.9, 0.999, 1.0, 1.5], np.linspace(0.01, 0.9999, 97)])
+    for n in (0, 1, 2, 7, 100, 999, 1000, 4097):
+        one = portable.power(bases, n)
+        loop = portable.power(bases[:, None], np.array([float(n)]))[:, 0]
+        assert one.tobytes() == loop.tobytes(), n
+        assert portable.power(0.9, np.float64(n)) == portable.power(np.array([0.9]), [n])[0]
+
+
 def test_power_whole_and_real_exponents():
     t = np.arange(0, 5001)
     want = np.array([0.999 ** int(k) for k in t])

@@ -88,6 +88,21 @@ def test_many_starts_at_once_equal_single_runs():
         np.testing.assert_allclose(batch.states["velocity"][:, i], single.states["velocity"])
 
 
+def test_one_start_of_a_batch_is_the_run_from_that_start():
+    surface = surfaces.get("beale")
+    starts = np.array(surface.starts)
+    optimizer = O.get("adam", learning_rate=10.0)  # diverges from two of the starts
+    batch = run(optimizer, surface, start=starts, steps=200)
+    for i, start in enumerate(starts):
+        single, picked = run(optimizer, surface, start=start, steps=200), batch.of_start(i)
+        np.testing.assert_array_equal(picked.path, single.path)
+        np.testing.assert_array_equal(picked.losses, single.losses)
+        assert picked.diverged_at == single.diverged_at and picked.steps_to() == single.steps_to()
+        np.testing.assert_array_equal(picked.state("momentum"), single.state("momentum"))
+    with pytest.raises(ValueError, match="several start points"):
+        run(optimizer, surface, steps=5).of_start(0)
+
+
 def test_a_grid_of_hyperparameters_equals_single_runs():
     surface = surfaces.get("rosenbrock")
     rates = np.array([1e-4, 1e-3, 3e-3])[:, None]

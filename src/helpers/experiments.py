@@ -115,6 +115,27 @@ class Race:
             lines.append(f"{surface:<12}{_point(start):<18}" + "".join(cells))
         return "\n".join(lines)
 
+    def overview(self) -> str:
+        """Per surface, three lines with a column per optimizer: how many starts reach the
+        tolerance, their median steps, and the median final J − J* of the runs that do not
+        ('div' if most of those diverged; '—' where there are none)."""
+        width = max(12, *(len(label) + 2 for label in self.labels))
+        lines = [f"{'surface':<12}{'':<24}" + "".join(f"{lb:>{width}}" for lb in self.labels)]
+        for surface in self.surfaces:
+            cells = [[], [], []]
+            for label in self.labels:
+                rows = [r for r in self.results(label) if r["surface"] == surface]
+                steps = [r["steps_to"] for r in rows if r["steps_to"] is not None]
+                gaps = [r["final_gap"] for r in rows if r["steps_to"] is None]
+                cells[0].append(f"{len(steps)}/{len(rows)}")
+                cells[1].append(f"{np.median(steps):.0f}" if steps else "—")
+                cells[2].append(_median_gap(gaps) if gaps else "—")
+            heads = (surface, ""), ("", ""), ("", "")
+            whats = ("starts that reach it", "their median steps", "others: median J − J*")
+            for (name, _), what, row in zip(heads, whats, cells):
+                lines.append(f"{name:<12}{what:<24}" + "".join(f"{c:>{width}}" for c in row))
+        return "\n".join(lines)
+
     def surface_table(self, a: str, b: str) -> str:
         """Per surface: how many starts ``a`` wins, ties and loses against ``b``, on how many
         neither reaches the tolerance (then the lower final loss decides), and there the median

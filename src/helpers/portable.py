@@ -145,6 +145,8 @@ def power(base, exponent):
     base) (error about |exponent · ln base| × 1e-16)."""
     base = np.asarray(base, dtype=np.float64)
     n = np.asarray(exponent, dtype=np.float64)
+    if n.ndim == 0 and math.isfinite(n) and n == math.floor(n) and n >= 0:
+        return _whole_power(base, int(n))
     if not (np.all(np.isfinite(n)) and np.all(n == np.floor(n)) and np.all(n >= 0)):
         return exp(n * log(base))
     n = n.astype(np.int64)
@@ -154,6 +156,20 @@ def power(base, exponent):
         result = np.where(n & 1, result * square, result)
         square = square * square
         n = n >> 1
+    return result[()] if result.ndim == 0 else result
+
+
+def _whole_power(base: np.ndarray, n: int):
+    """``power`` for one whole exponent n ≥ 0 (a step count, say): the same products as the
+    loop over an array of exponents, in the same order, without its masks (several times
+    faster, which the optimizers' bias corrections, computed at every step, feel)."""
+    result = np.ones(base.shape)
+    square = base
+    while n > 0:
+        if n & 1:
+            result = result * square
+        square = square * square
+        n >>= 1
     return result[()] if result.ndim == 0 else result
 
 

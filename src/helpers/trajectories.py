@@ -18,7 +18,7 @@ printed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -95,6 +95,22 @@ class Trajectory:
         if not self.batched:
             return None if first < 0 else int(first)
         return first
+
+    def of_start(self, k: int) -> Trajectory:
+        """The run from the k-th start of a run from several start points (a batch of one
+        axis): its path, losses, gradients, states and divergence, as a run from that start
+        alone has them (``bound`` stays the batch's)."""
+        if self.losses.ndim != 2:
+            raise ValueError("of_start takes a run from several start points (a batch of one axis)")
+        at = int(self.diverged_at[k])
+        return replace(
+            self,
+            path=self.path[:, k],
+            losses=self.losses[:, k],
+            grads=self.grads[:, k],
+            states={key: v[:, k] if np.ndim(v) >= 2 else v for key, v in self.states.items()},
+            diverged_at=None if at < 0 else at,
+        )
 
     def state(self, key: str) -> np.ndarray:
         """One state variable over time, e.g. ``"momentum"`` or ``"velocity"``."""
