@@ -202,3 +202,42 @@ def test_the_figures_draw_every_path(tmp_path):
     assert "Adam" in ax2.get_title()
     fig.savefig(tmp_path / "a.png")
     plt.close("all")
+
+
+def test_the_share_in_a_paths_own_plane_is_its_pca_planes():
+    rng = np.random.default_rng(3)
+    path = np.cumsum(rng.normal(size=(6, 40)) * [[1], [3], [0.5], [2], [1], [0.2]], axis=0)
+    share = landscape.own_share(path)
+    assert share == pytest.approx(landscape.pca_plane([path]).explained(path), rel=1e-12)
+    assert 0 < share < 1
+    _, _, _, paths = plane_paths(rng)  # paths inside a plane: all of each is kept
+    assert all(landscape.own_share(p) == pytest.approx(1.0, abs=1e-12) for p in paths.values())
+
+
+def test_pca_shares_per_seed_are_each_seeds_own_paths(keras, small_data, tmp_path, monkeypatch):
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path))
+    names, settings = ["gd", "adam"], dict(data=small_data, epochs=2, verbose=False)
+    per_seed = landscape.pca_shares(names, seeds=(42, 43), cache=True, **settings)
+    assert list(per_seed) == [42, 43] and not any(s.cached for s in per_seed.values())
+    for seed, shares in per_seed.items():
+        # the same runs trained one by one, weights recorded by the Keras callback
+        points = {name: landscape.record(name, seed=seed, **settings)[0] for name in names}
+        expected = landscape.kept(points)
+        assert shares.seed == seed and set(shares.explained) == set(names)
+        assert shares.pooled == pytest.approx(expected["pooled"], abs=1e-4)
+        assert shares.pooled == pytest.approx(shares.shares[:2].sum(), abs=1e-9)
+        for name in names:
+            assert shares.explained[name] == pytest.approx(expected["explained"][name], abs=1e-4)
+            assert shares.own[name] == pytest.approx(expected["own"][name], abs=1e-4)
+    assert per_seed[42].pooled != pytest.approx(per_seed[43].pooled, abs=1e-6)
+    # cached one file per seed: a known seed is read back, a new one trained
+    again = landscape.pca_shares(names, seeds=(43, 44), cache=True, **settings)
+    assert again[43].cached and not again[44].cached
+    assert again[43].explained == per_seed[43].explained and again[43].own == per_seed[43].own
+    assert np.array_equal(again[43].shares, per_seed[43].shares)
+    assert len(list((tmp_path / "runs").glob("landscape-shares-*.json"))) == 3
+    # a landscape's own shares, in the same form
+    scape = landscape.compute(names, n=3, images=100, random_centre=None, **settings)
+    own = landscape.Shares.of(scape)
+    assert own.seed == 42 and own.pooled == scape.pooled and own.explained == scape.explained
+    assert own.pooled == pytest.approx(per_seed[42].pooled, abs=1e-4)

@@ -25,6 +25,13 @@ The loss is Keras's sparse categorical cross-entropy on the softmax's logits (wh
 
 ``compute(..., cache=True)`` keeps the result (coordinates, grid, losses, shares; not the raw
 weights) under ``training.runs_dir()``, keyed by every setting and the Keras version.
+
+Does what the plane keeps depend on the seed? ``pca_shares`` trains the same optimizers from
+other seeds' initial weights and batch orders, all together (``training.train_many``), and
+keeps only the shares (``Shares``: no grid), cached the same way:
+
+    >>> per_seed = {scape.spec["seed"]: landscape.Shares.of(scape)}
+    >>> per_seed |= landscape.pca_shares(seeds=(43, 44))     # {seed: Shares}
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ import numpy as np
 from . import config, training
 from .backend import keras as _keras
 from .data import atomic_write
+from .mlp import build_model
+from .verdicts import SEEDS
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 EPOCHS = 5  # in full mode (2 in quick mode): the paths are recorded once per epoch
@@ -182,6 +191,31 @@ def random_plane(origin, shapes, seed: int = config.SEED) -> Plane:
     return Plane(origin, np.stack(directions), "random")
 
 
+def own_share(path) -> float:
+    """The share of a path's squared distances from its first point that the plane of its own
+    two principal directions keeps: ``pca_plane([path]).explained(path)``, from the two largest
+    eigenvalues of the offsets' k × k Gram matrix (the squared singular values), without the
+    directions (far faster for k ≪ n)."""
+    offsets = np.asarray(path, dtype=np.float64) - np.asarray(path[0], dtype=np.float64)
+    squares = np.linalg.eigvalsh(offsets @ offsets.T)  # ascending
+    total = float(squares.sum())
+    return float(squares[-2:].sum()) / total if total > 0 else 1.0
+
+
+def kept(points: dict, plane: Plane | None = None) -> dict:
+    """What a plane (default: the PCA plane of the paths) keeps of the paths {name: (k, n)}:
+    ``explained`` (each path's share in it), ``own`` (each path's share in the plane of its own
+    two principal directions), ``pooled`` (all the paths' share) and ``shares`` (each principal
+    direction's share of the pooled squared distances; PCA planes only)."""
+    plane = pca_plane(points) if plane is None else plane
+    return {
+        "explained": {k: plane.explained(p) for k, p in points.items()},
+        "own": {k: own_share(p) if len(p) > 2 else 1.0 for k, p in points.items()},
+        "pooled": plane.explained(np.concatenate(list(points.values()))),
+        "shares": plane.variance_shares(),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # The loss, many weight vectors at once
 
@@ -286,8 +320,17 @@ def grid_axes(coordinates, n: int, margin: float = 0.25):
 # The whole computation, cached
 
 
+class _Saved:
+    """A result that is saved as JSON (``from_json`` reads it back, with ``cached`` True)."""
+
+    def to_json(self) -> str:
+        record = asdict(self)
+        record.pop("cached")
+        return json.dumps(record, default=lambda a: np.asarray(a).tolist())
+
+
 @dataclass
-class Landscape:
+class Landscape(_Saved):
     """Paths and loss over the plane. Per optimizer: ``coordinates`` (epochs + 1, 2),
     ``path_loss`` (the loss at the real weights after each epoch, on the grid's images),
     ``plane_loss`` (the loss at their projections onto the plane), ``explained`` (share of the
@@ -323,11 +366,6 @@ class Landscape:
         """How many weights the model has (the dimension of the weight space)."""
         return sum(int(np.prod(shape)) for shape in self.shapes)
 
-    def to_json(self) -> str:
-        record = asdict(self)
-        record.pop("cached")
-        return json.dumps(record, default=lambda a: np.asarray(a).tolist())
-
     @classmethod
     def from_json(cls, text: str) -> Landscape:
         record = json.loads(text)
@@ -347,8 +385,8 @@ def _fingerprint(*arrays) -> str:
     return digest.hexdigest()[:20]
 
 
-def spec_of(optimizers, data, epochs, seed, n, images, margin) -> dict:
-    """Every setting the result depends on (the cache key is its hash)."""
+def _training_spec(what, optimizers, data, epochs, seed) -> dict:
+    """The settings that the recorded paths depend on."""
     keras = _keras()
     settings = {}
     for name in optimizers:
@@ -357,24 +395,52 @@ def spec_of(optimizers, data, epochs, seed, n, images, margin) -> dict:
         settings[name] = config_
     (X_train, y_train), (X_valid, y_valid) = data
     return {
-        "what": "landscape",
+        "what": what,
         "version": VERSION,
         "optimizers": settings,
         "epochs": epochs,
         "seed": seed,
         "batch_size": training.BATCH_SIZE,
-        "grid": n,
-        "images": images,
-        "margin": margin,
         "train": _fingerprint(np.asarray(X_train)[:, ::7, ::7], y_train),
         "valid": _fingerprint(np.asarray(X_valid)[:, ::7, ::7], y_valid),
         "keras": keras.__version__,
     }
 
 
+def spec_of(optimizers, data, epochs, seed, n, images, margin) -> dict:
+    """Every setting the result depends on (the cache key is its hash)."""
+    spec = _training_spec("landscape", optimizers, data, epochs, seed)
+    return spec | {"grid": n, "images": images, "margin": margin}
+
+
 def cache_path(spec: dict):
     key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:20]
-    return training.runs_dir() / f"landscape-{key}.json"
+    return training.runs_dir() / f"{spec['what'].replace(' ', '-')}-{key}.json"
+
+
+def _read(path, kind):
+    """A cached result, or None where there is none (or it cannot be read)."""
+    try:
+        return kind.from_json(path.read_text())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(path, result) -> None:
+    try:
+        atomic_write(path, result.to_json().encode())
+    except OSError:
+        pass  # a read-only checkout: the result is simply not kept
+
+
+def _course_pairs(data):
+    """``data``, or by default the course's training and validation pairs."""
+    if data is not None:
+        return data
+    from .data import course_data
+
+    train_pair, valid_pair, _ = course_data()
+    return train_pair, valid_pair
 
 
 def compute(
@@ -400,11 +466,7 @@ def compute(
     cache: True to read a saved result with the same settings (or save this one), "refresh"
     to compute again and overwrite it.
     """
-    if data is None:
-        from .data import course_data
-
-        train_pair, valid_pair, _ = course_data()
-        data = (train_pair, valid_pair)
+    data = _course_pairs(data)
     epochs = config.epochs(full=EPOCHS) if epochs is None else int(epochs)
     n = grid_size() if n is None else int(n)
     names = list(optimizers)
@@ -412,10 +474,7 @@ def compute(
     spec["random_centre"] = random_centre
     path = cache_path(spec)
     if cache and cache != "refresh":
-        try:
-            found = Landscape.from_json(path.read_text())
-        except (OSError, ValueError, KeyError, TypeError):
-            found = None
+        found = _read(path, Landscape)
         if found is not None:
             if training._in_notebook() if verbose is None else verbose:  # noqa: SLF001
                 print(f"landscape of {', '.join(names)}: {training.SAVED_RUN}")
@@ -446,10 +505,7 @@ def compute(
         plane_loss={
             k: losses(plane.point(c), X, y, shapes).astype(float) for k, c in coordinates.items()
         },
-        explained={k: plane.explained(p) for k, p in points.items()},
-        own={k: pca_plane([p]).explained(p) if len(p) > 2 else 1.0 for k, p in points.items()},
-        pooled=plane.explained(np.concatenate(list(points.values()))),
-        shares=plane.variance_shares(),
+        **kept(points, plane),
         history=history,
         spec=spec,
         seconds=seconds,
@@ -471,11 +527,102 @@ def compute(
         ).astype(float)
         result.random_explained = around.explained(points[random_centre])
     if cache:
-        try:
-            atomic_write(path, result.to_json().encode())
-        except OSError:
-            pass  # a read-only checkout: the result is simply not kept
+        _write(path, result)
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# The shares on other seeds (no grid)
+
+
+@dataclass
+class Shares(_Saved):
+    """What the PCA plane of one seed's paths keeps (as in ``Landscape``): ``pooled``, the
+    share of all the paths' squared distances from the start in the plane of the first two
+    principal directions; ``shares``, each principal direction's share; per optimizer
+    ``explained`` (its path's share in that plane) and ``own`` (in the plane of its own two
+    principal directions). ``seconds``: the time of the training that recorded the paths (with
+    ``pca_shares``, of every seed trained together)."""
+
+    seed: int
+    pooled: float
+    shares: np.ndarray
+    explained: dict
+    own: dict
+    spec: dict = field(default_factory=dict)
+    seconds: float = float("nan")
+    cached: bool = False
+
+    @classmethod
+    def of(cls, scape: Landscape) -> Shares:
+        """A landscape's own shares (its seed's paths, recorded by its callback)."""
+        seconds = scape.seconds.get("training", float("nan"))
+        return cls(scape.spec["seed"], scape.pooled, scape.shares, scape.explained, scape.own,
+                   scape.spec, seconds, scape.cached)  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> Shares:
+        record = json.loads(text)
+        record["shares"] = np.asarray(record["shares"], dtype=float)
+        return cls(**record, cached=True)
+
+
+def pca_shares(
+    optimizers=OPTIMIZERS,
+    seeds=SEEDS,
+    data=None,
+    epochs: int | None = None,
+    cache: bool | str = False,
+    verbose: bool | None = None,
+) -> dict[int, Shares]:
+    """{seed: Shares}: for each seed, the MLP trained with each optimizer (course names) from
+    that seed's initial weights and batch order, its weights recorded at the start and after
+    every epoch, and what the PCA plane of those paths keeps. No grid, no losses.
+
+    The runs of every seed not in the cache train together (``training.train_many``, its
+    ``measure`` records the weights): far faster than one after the other, and the same
+    training as ``compute``'s to float32 rounding until the two part (``helpers.batched``), so
+    that the numbers of a seed may differ a little from ``compute``'s for that seed; use
+    ``Shares.of(landscape)`` for the seed whose landscape is drawn.
+    data, epochs: as in ``compute``. cache: as in ``compute``, one file per seed.
+    """
+    data = _course_pairs(data)
+    epochs = config.epochs(full=EPOCHS) if epochs is None else int(epochs)
+    names = list(optimizers)
+    specs = {s: _training_spec("landscape shares", names, data, epochs, int(s)) for s in seeds}
+    found = {}
+    if cache and cache != "refresh":
+        for seed, spec in specs.items():
+            if (result := _read(cache_path(spec), Shares)) is not None:
+                found[seed] = result
+        if found and (training._in_notebook() if verbose is None else verbose):  # noqa: SLF001
+            print(f"PCA shares of seeds {', '.join(map(str, found))}: {training.SAVED_RUN}")
+    todo = [seed for seed in specs if seed not in found]
+    if todo:
+        recorded = []
+
+        def measure(weights):
+            """Keeps a copy of a run's weights; the number returned joins that run's history,
+            so that each run finds its own points."""
+            recorded.append(np.concatenate([np.ravel(w) for w in weights]).astype(np.float32))
+            return {"recorded": len(recorded) - 1}
+
+        runs = [{"optimizer": name, "seed": int(s), "label": name} for s in todo for name in names]
+        start = time.perf_counter()
+        histories = training.train_many(
+            runs, data=data, epochs=epochs, verbose=verbose, label="PCA", measure=measure
+        )
+        seconds = time.perf_counter() - start
+        for k, seed in enumerate(todo):
+            origin = flat_weights(build_model(int(seed)))
+            points = {}
+            for name, history in zip(names, histories[k * len(names) : (k + 1) * len(names)]):
+                after = [recorded[int(i)] for i in history.history["recorded"]]
+                points[name] = np.stack([origin, *after])
+            found[seed] = Shares(int(seed), **kept(points), spec=specs[seed], seconds=seconds)
+            if cache:
+                _write(cache_path(specs[seed]), found[seed])
+    return {seed: found[seed] for seed in specs}
 
 
 # --------------------------------------------------------------------------------------------
