@@ -105,6 +105,16 @@ def test_the_batched_grid_equals_model_evaluate(keras, small_data):
     assert np.allclose(
         landscape.losses(points, X, y, shapes, chunk=1), [grid[2, 1], grid[0, 4]], rtol=2e-5
     )
+    # and so do the losses at the plane's points and on a straight line, from their ends
+    assert np.allclose(
+        landscape.plane_losses(plane, [[axis[1], axis[2]], [axis[4], axis[0]]], X, y, shapes),
+        [grid[2, 1], grid[0, 4]],
+        rtol=2e-5,
+    )
+    t = np.array([0.0, 0.5, 1.0])[:, None]
+    line = landscape.line_losses(points[0], points[1], X, y, shapes, points=3)
+    between = (1 - t) * points[0] + t * points[1]
+    assert np.allclose(line, landscape.losses(between, X, y, shapes), rtol=2e-5)
 
 
 def keras_size():

@@ -19,7 +19,8 @@ unit's incoming weights) to the norm of the start's weights.
 
 The loss on the plane is evaluated in batches of grid points: the weights of many points at
 once, and the MLP's forward pass as batched matrix products. The first layer is linear in the
-two coordinates, so its 5,000 × 784 products are done three times in all, not once per point.
+two coordinates, so its 5,000 × 784 products are done three times in all, not once per point
+(and twice for the points of a straight line between two weight vectors: ``combination_losses``).
 The loss is Keras's sparse categorical cross-entropy on the softmax's logits (what
 ``model.evaluate`` computes), in float32.
 
@@ -268,36 +269,52 @@ def losses(weights, X, y, shapes, chunk: int = 16) -> np.ndarray:
     return np.concatenate(out)
 
 
-def loss_grid(plane: Plane, alphas, betas, X, y, shapes, chunk: int = 32) -> np.ndarray:
-    """The loss at every point ``origin + a·d₁ + b·d₂`` of the grid: (len(betas), len(alphas)).
+def combination_losses(basis, coefficients, X, y, shapes, chunk: int = 32) -> np.ndarray:
+    """The MLP's loss on (X, y) at each weight vector ``coefficients[i] @ basis``: (g,) for
+    coefficients (g, k) and a basis of k weight vectors (k, n), such as a plane's origin and
+    directions, or a line's two ends.
 
     Batched: ``chunk`` points per call into TensorFlow. The first layer's pre-activations are
-    linear in (a, b), so X times the first kernels of the origin and the two directions is
-    computed once, not once per point.
+    linear in the weights, so X times the first kernel of each basis vector is computed once
+    (k products with all of X), not once per point.
     """
     import tensorflow as tf
 
     X, y = _inputs(X, y)
-    basis = np.stack([plane.origin, *plane.directions]).astype(np.float32)  # (3, n)
+    basis = np.asarray(basis, dtype=np.float32)
     kernel, bias, *rest = _split(basis, shapes)
-    first = tf.einsum("nd,kdh->knh", X, kernel) + bias[:, None, :]  # (3, N, h)
-    A, B = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(betas, np.float32))
-    coefficients = np.stack([np.ones(A.size, np.float32), A.ravel(), B.ravel()], axis=1)
-    rest = [part.reshape(3, -1) for part in rest]
+    first = tf.einsum("nd,kdh->knh", X, kernel) + bias[:, None, :]  # (k, N, h)
+    coefficients = np.asarray(coefficients, dtype=np.float32)
+    rest = [part.reshape(len(basis), -1) for part in rest]
     out = []
     for i in range(0, len(coefficients), chunk):
-        c = coefficients[i : i + chunk]  # (g, 3)
+        c = coefficients[i : i + chunk]  # (g, k)
         hidden = tf.einsum("gk,knh->gnh", c, first)
         layers = [(c @ part).reshape(len(c), *shape) for part, shape in zip(rest, shapes[2:])]
         out.append(_loss(hidden, _pairs(layers), y))
-    return np.concatenate(out).reshape(A.shape)
+    return np.concatenate(out)
+
+
+def plane_losses(plane: Plane, coordinates, X, y, shapes, chunk: int = 32) -> np.ndarray:
+    """The loss at the plane's points of coordinates (..., 2): (...)."""
+    c = np.asarray(coordinates, dtype=np.float32)
+    flat = c.reshape(-1, 2)
+    coefficients = np.concatenate([np.ones((len(flat), 1), np.float32), flat], axis=1)
+    basis = np.stack([plane.origin, *plane.directions])
+    return combination_losses(basis, coefficients, X, y, shapes, chunk).reshape(c.shape[:-1])
+
+
+def loss_grid(plane: Plane, alphas, betas, X, y, shapes, chunk: int = 32) -> np.ndarray:
+    """The loss at every point ``origin + a·d₁ + b·d₂`` of the grid: (len(betas), len(alphas)),
+    in batches (``combination_losses``)."""
+    A, B = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(betas, np.float32))
+    return plane_losses(plane, np.stack([A, B], axis=-1), X, y, shapes, chunk)
 
 
 def line_losses(start, end, X, y, shapes, points: int = 11) -> np.ndarray:
     """The loss at ``points`` evenly spaced weights on the straight line from start to end."""
     t = np.linspace(0.0, 1.0, points)[:, None]
-    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
-    return losses((1 - t) * start + t * end, X, y, shapes)
+    return combination_losses(np.stack([start, end]), np.hstack([1 - t, t]), X, y, shapes)
 
 
 def cosines(vectors) -> np.ndarray:
@@ -503,7 +520,7 @@ def compute(
         coordinates=coordinates,
         path_loss={k: losses(p, X, y, shapes).astype(float) for k, p in points.items()},
         plane_loss={
-            k: losses(plane.point(c), X, y, shapes).astype(float) for k, c in coordinates.items()
+            k: plane_losses(plane, c, X, y, shapes).astype(float) for k, c in coordinates.items()
         },
         **kept(points, plane),
         history=history,
