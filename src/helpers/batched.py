@@ -405,9 +405,11 @@ class _Program:
         key = _structure(runs, groups, batch_size, compiled)
         shared = {} if shared is None or key is None else shared
         if key not in shared:
-            shared[key] = tf.function(self._epoch_on, jit_compile=compiled)
+            # autograph off: the epoch's loop is tf.while_loop already, and converting the
+            # code (the rules, Keras's schedules) took seconds on a kernel's first sweep
+            shared[key] = tf.function(self._epoch_on, jit_compile=compiled, autograph=False)
         self._epoch = shared[key]
-        self.evaluate = tf.function(self._evaluate)
+        self.evaluate = tf.function(self._evaluate, autograph=False)
 
     def train_epoch(self, batches, sizes):
         return self._epoch(self._variables(), batches, sizes)
