@@ -66,7 +66,7 @@ def quick(path: Path) -> float:
 
 
 def main() -> None:
-    rows, total = [], 0.0
+    rows, total, quick_total = [], 0.0, 0.0
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         full = span(notebook)
@@ -74,6 +74,7 @@ def main() -> None:
         read = saved_runs_read(notebook)
         note = f" ({read} training results read from data/runs)" if read else ""
         seconds = quick(path)
+        quick_total += seconds
         rows.append(f"| {path.stem} | {seconds:.0f} s | {full / 60:.1f} min{note} |")
         print(rows[-1], flush=True)
     text = "\n".join(
@@ -84,12 +85,13 @@ def main() -> None:
             "`python tools/runtimes.py` (a fresh kernel per notebook, start-up included).",
             "Full mode is the span of the full run saved in each committed notebook (the cells'",
             "time stamps): `make notebooks`, the notebooks one after the other, starting with",
-            "nothing saved under `data/runs`. Notebooks 05, 08 and 09 save their training results",
+            "nothing saved under `data/runs`. Notebooks 01 to 09 save their training results",
             "there and reuse any that an earlier one saved with the same settings; where a",
             "notebook did, the table says how many (run alone from nothing, it takes longer by",
             "those runs). Notebook 11 saves its landscape there too, and reads it back when run",
             "again.",
-            f"All {len(rows)} in full mode: {total / 60:.0f} min.",
+            f"All {len(rows)} in full mode: {total / 60:.1f} min; in quick mode: "
+            f"{quick_total:.0f} s.",
             f"Machine: {os.cpu_count()} cores, {platform.machine()}, no GPU, Python "
             f"{platform.python_version()}.",
             "",
