@@ -140,6 +140,22 @@ def test_programs_are_split_so_that_no_core_waits_for_a_large_one(runs_per_order
     assert list(counts.values()) == expected
 
 
+def test_batch_orders_are_drawn_once_per_setting_and_as_keras_draws_them():
+    """The drawn orders are kept per (seed, images, epochs, batch size): asked again, the same
+    lists; each equals a fresh draw as ``model.fit`` would make it."""
+    from helpers import fastfit
+
+    first = batched._orders([batched.Run(O.get("gd"), seed=5)], 100, 2, 32)[5]
+    assert batched._orders([batched.Run(O.get("adam"), seed=5)], 100, 2, 32)[5] is first
+    keras.utils.set_random_seed(5)
+    fresh = fastfit.batch_order(100, 2, 32)
+    assert all(np.array_equal(a, b) for e, f in zip(first, fresh) for a, b in zip(e, f))
+    other = batched._orders([batched.Run(O.get("gd"), seed=5)], 200, 2, 32)[5]
+    assert len(other[0]) == 7 and len(first[0]) == 4
+    seed_6 = batched._orders([batched.Run(O.get("gd"), seed=6)], 100, 2, 32)[6]
+    assert not np.array_equal(seed_6[0][0], first[0][0])
+
+
 @pytest.mark.parametrize("compiled", [False, True], ids=["plain", "xla"])
 def test_programs_that_differ_only_in_seed_share_one_traced_epoch(compiled, small_data):
     """The programs of two seeds share one trace (and XLA program), each on its own variables,

@@ -40,6 +40,7 @@ finds the step and the unit.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -225,22 +226,37 @@ def _shaped(optimizer: Optimizer, ndim: int, axis: int = 0) -> Optimizer:
     return optimizer.replace(**changes)
 
 
+@functools.lru_cache(maxsize=16)
+def _drawn_weights(seed: int) -> tuple[np.ndarray, ...]:
+    weights = tuple(build_model(seed).get_weights())
+    for w in weights:
+        w.flags.writeable = False  # shared by every program of the process
+    return weights
+
+
 def initial_weights(seed: int) -> list[np.ndarray]:
-    """The book's MLP's initial weights for a seed, as ``training.build_model`` draws them."""
-    return build_model(seed).get_weights()
+    """The book's MLP's initial weights for a seed, as ``training.build_model`` draws them
+    (drawn once per seed in a process; read-only)."""
+    return list(_drawn_weights(seed))
+
+
+@functools.lru_cache(maxsize=8)
+def _order(seed: int, n: int, epochs: int, batch_size: int) -> list[list[np.ndarray]]:
+    """One batch seed's order, drawn once per process (drawing it takes about 0.2 s per epoch
+    of 55,000 images, and the notebooks' sweeps ask for the same seeds again and again)."""
+    from . import fastfit
+    from .backend import keras as _keras
+
+    _keras().utils.set_random_seed(seed)
+    return fastfit.batch_order(n, epochs, batch_size)
 
 
 def _orders(runs, n, epochs, batch_size):
     """The batch order of each distinct batch seed, as ``model.fit`` would draw it."""
-    from . import fastfit
-    from .backend import keras as _keras
-
-    keras = _keras()
-    orders = {}
-    for seed in dict.fromkeys(run.order_seed for run in runs):
-        keras.utils.set_random_seed(seed)
-        orders[seed] = fastfit.batch_order(n, epochs, batch_size)
-    return orders
+    return {
+        seed: _order(seed, n, epochs, batch_size)
+        for seed in dict.fromkeys(run.order_seed for run in runs)
+    }
 
 
 class _Stack:
