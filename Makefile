@@ -19,7 +19,7 @@ help:
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
 	@echo "make bench  time the explorer (against a naive re-plot), stability maps, training and the loss landscape"
-	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
+	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode (two at a time), saving their outputs"
 	@echo "make claims  rebuild docs/claims.md from the verdicts in the executed notebooks"
 	@echo "make cache  train afresh and save the full runs that notebooks reuse (data/runs/)"
 	@echo "make repository  write pyproject.toml's repository address into badges and setup cells"
@@ -46,7 +46,7 @@ lab: data
 # One notebook for a class: only its text, widgets and figures, served on this machine only.
 DEMO ?= 01_momentum
 demo: data
-	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(findstring *,$(NB)),$(DEMO),$(NB)).ipynb
+	$(VENV)/bin/voila --no-browser --Voila.ip=127.0.0.1 --port=8866 notebooks/$(if $(NB),$(NB),$(DEMO)).ipynb
 
 # Tests run in parallel (pytest-xdist; each notebook's cells together, tests/conftest.py): one
 # process more than the cores, as kernels and browsers often wait, and at most 4. JOBS=1: one.
@@ -72,11 +72,11 @@ bench: data
 	@status=0; for b in explorer training landscape sweeps; do \
 		$(PY) benchmarks/$$b.py || status=1; done; exit $$status
 
-# Notebooks are committed with the outputs of a full run (not quick mode).
-NB ?= *
+# Notebooks are committed with the outputs of a full run (not quick mode): two at a time, each
+# once the notebooks whose saved runs it reads have finished (tools/run_notebooks.py).
+NB ?=
 notebooks: data
-	env -u FASTER_OPTIMIZERS_QUICK $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=7200 notebooks/$(NB).ipynb
+	$(PY) tools/run_notebooks.py $(NB)
 	$(PY) tools/claims.py
 
 # The full-mode training runs that notebooks reuse (`training.train(..., cache=...)`), made

@@ -124,9 +124,13 @@ def test_an_l2_penalty_adds_to_the_loss(small_data):
 
 def test_results_cache(small_data, tmp_path, monkeypatch):
     monkeypatch.setenv("FASTER_OPTIMIZERS_DATA", str(tmp_path))
+    log = tmp_path / "runs.log"  # where make notebooks notes the saved runs read and written
+    monkeypatch.setenv(training.RUNS_LOG, str(log))
     first = training.train("nadam", data=small_data, epochs=2, cache=True)
     assert first.cached is False and len(list((tmp_path / "runs").glob("*.json"))) == 1
     again = training.train("nadam", data=small_data, epochs=2, cache=True)
+    key = next((tmp_path / "runs").glob("*.json")).stem
+    assert log.read_text().splitlines() == [f"wrote {key}", f"read {key}"]
     assert again.cached is True and again.model is None
     assert again.history == first.history and again.epoch == [0, 1]
     assert again.epoch_times == first.epoch_times

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import time
 
 import numpy as np
@@ -37,6 +38,9 @@ from .optimizers import get as get_optimizer
 
 BATCH_SIZE = 32
 SAVED_RUN = "saved run, read from data/runs"  # what a notebook shows for a reused result
+# A file where every saved run read or written is noted ("read KEY", "wrote KEY"), when set:
+# tools/run_notebooks.py checks with it that a notebook reads only runs saved before it.
+RUNS_LOG = "FASTER_OPTIMIZERS_RUNS_LOG"
 STEPS_PER_EXECUTION = 256
 UNROLLED_STEPS = 4
 
@@ -316,12 +320,22 @@ def _run_spec(
     }
 
 
+def _note(action: str, key: str) -> None:
+    """A saved run read or written, noted in the file that ``RUNS_LOG`` names (if set)."""
+    log = os.environ.get(RUNS_LOG)
+    if log:
+        with open(log, "a", encoding="utf-8") as file:
+            file.write(f"{action} {key}\n")
+
+
 def _read_cached(key: str) -> CachedHistory | None:
     path = runs_dir() / f"{key}.json"
     try:
-        return CachedHistory(json.loads(path.read_text()))
+        found = CachedHistory(json.loads(path.read_text()))
     except (OSError, ValueError, KeyError, StopIteration):
         return None
+    _note("read", key)
+    return found
 
 
 def _write_cached(key: str, spec: dict, history) -> None:
@@ -334,7 +348,8 @@ def _write_cached(key: str, spec: dict, history) -> None:
     try:
         atomic_write(runs_dir() / f"{key}.json", json.dumps(record, indent=1).encode())
     except OSError:
-        pass  # a read-only checkout: the result is simply not kept
+        return  # a read-only checkout: the result is simply not kept
+    _note("wrote", key)
 
 
 def clear_cache() -> int:
