@@ -379,3 +379,12 @@ def test_callbacks_train_one_run_after_the_other(small_data):
 
     runs = training.sweep("gd", [0.01, 0.02], data=small_data, epochs=1, callbacks=[Counter()])
     assert Counter.epochs == 2 and not isinstance(runs[0.01], training.SweptHistory)
+
+
+def test_the_environment_can_ask_for_every_run_alone(small_data, monkeypatch):
+    """FASTER_OPTIMIZERS_ALONE=1 (benchmarks/alone.py): each run by Keras, as train gives it."""
+    monkeypatch.setenv("FASTER_OPTIMIZERS_ALONE", "1")
+    runs = training.sweep("adam", [0.001, 0.003], data=small_data, epochs=1)
+    alone = training.train("adam", data=small_data, epochs=1, learning_rate=0.003)
+    assert not isinstance(runs[0.003], training.SweptHistory)
+    assert runs[0.003].history == alone.history

@@ -4,6 +4,8 @@
   (``make test`` sets it), so each notebook runs in seconds.
 - ``FASTER_OPTIMIZERS_DATA=/some/dir``: a directory searched first for Fashion-MNIST and used
   for the fast cached copy.
+- ``FASTER_OPTIMIZERS_ALONE=1``: sweeps train their runs one after the other, each by Keras as
+  ``training.train`` would alone, not together (``benchmarks/alone.py`` compares the verdicts).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 QUICK_ENV = "FASTER_OPTIMIZERS_QUICK"
 DATA_ENV = "FASTER_OPTIMIZERS_DATA"
+ALONE_ENV = "FASTER_OPTIMIZERS_ALONE"
 SEED = 42
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -21,6 +24,11 @@ _TRUE = {"1", "true", "yes", "on"}
 def quick_mode() -> bool:
     """True when the environment asks for quick mode (small data, few epochs)."""
     return os.environ.get(QUICK_ENV, "").strip().lower() in _TRUE
+
+
+def alone() -> bool:
+    """True when the environment asks sweeps to train each run alone, by Keras."""
+    return os.environ.get(ALONE_ENV, "").strip().lower() in _TRUE
 
 
 def epochs(full: int = 10, quick: int = 2) -> int:

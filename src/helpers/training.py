@@ -490,8 +490,8 @@ def train_many(
     ``kernel_regularizer`` (the run's own, instead of the argument's). measure: as in
     ``train``, for every run.
     With callbacks (but a lone ``ReduceLROnPlateau``, which every run applies on its own),
-    ``fast=False``, a Keras optimizer that has no reference rule (clipping, EMA, …) or another
-    Keras backend, the runs are trained one after the other.
+    ``fast=False``, a Keras optimizer that has no reference rule (clipping, EMA, …), another
+    Keras backend or ``FASTER_OPTIMIZERS_ALONE=1``, the runs are trained one after the other.
     Bad settings raise their error before any training starts.
     """
     from . import batched
@@ -521,6 +521,7 @@ def train_many(
     plateau = _plateau(callbacks)
     batchable = (
         fast
+        and not config.alone()
         and (not callbacks or plateau is not None)
         and keras.backend.backend() == "tensorflow"
         and all(p.reference is not None for p in prepared)
