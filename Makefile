@@ -19,7 +19,7 @@ help:
 	@echo "make data   make Fashion-MNIST available (and say where it came from)"
 	@echo "make lint   ruff over src, tests, benchmarks, tools and notebooks"
 	@echo "make bench  time the explorer (against a naive re-plot), stability maps, training and the loss landscape"
-	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode (two at a time), saving their outputs"
+	@echo "make notebooks [NB=01_momentum]  re-run notebooks in full mode, saving their outputs"
 	@echo "make claims  rebuild docs/claims.md from the verdicts in the executed notebooks"
 	@echo "make cache  train afresh and save the full runs that notebooks reuse (data/runs/)"
 	@echo "make repository  write pyproject.toml's repository address into badges and setup cells"
@@ -72,8 +72,8 @@ bench: data
 	@status=0; for b in explorer training landscape sweeps; do \
 		$(PY) benchmarks/$$b.py || status=1; done; exit $$status
 
-# Notebooks are committed with the outputs of a full run (not quick mode): two at a time, each
-# once the notebooks whose saved runs it reads have finished (tools/run_notebooks.py).
+# Notebooks are committed with the outputs of a full run (not quick mode), one at a time, each
+# after the notebooks whose saved runs it reads (tools/run_notebooks.py).
 NB ?=
 notebooks: data
 	$(PY) tools/run_notebooks.py $(NB)
@@ -85,10 +85,8 @@ notebooks: data
 CACHED := $(shell grep -l 'cache=' notebooks/[0-9]*.ipynb)
 cache: data
 	$(PY) -c 'from helpers import training; print(training.clear_cache(), "saved runs removed")'
-	out=$$(mktemp -d) && for nb in $(CACHED); do \
-		env -u FASTER_OPTIMIZERS_QUICK $(VENV)/bin/jupyter nbconvert --to notebook --execute \
-			--ExecutePreprocessor.timeout=7200 --output-dir $$out $$nb || exit 1; done; \
-		rm -rf $$out
+	out=$$(mktemp -d) && $(PY) tools/run_notebooks.py --output-dir $$out \
+		$(basename $(notdir $(CACHED))) && rm -rf $$out
 	@echo "saved runs now: $$(ls data/runs | wc -l), in data/runs/"
 
 # docs/claims.md: the table of every claim tested, read from the executed notebooks.

@@ -1,21 +1,26 @@
-"""Run notebooks in full mode and save their outputs (``make notebooks``), two at a time.
+"""Run notebooks in full mode and save their outputs (``make notebooks``), in the order their
+saved runs need.
 
-    python tools/run_notebooks.py                 # every notebook
+    python tools/run_notebooks.py                 # every notebook, one at a time
     python tools/run_notebooks.py 05_adam 08_comparison
-    python tools/run_notebooks.py --jobs 1        # one after the other
+    python tools/run_notebooks.py --jobs 2 --output-dir /tmp/out   # two at a time, not saved
 
 Notebooks 01 to 09 save their training results under ``data/runs`` and read back those that an
 earlier notebook saved with the same settings (``training.train(..., cache=True)``). A notebook
-therefore starts only once every notebook it reads from (``READS_FROM`` below) has finished:
-its outputs are then those of a run one after the other, whichever notebooks run beside it. The
-others run beside them, so that the second core is not idle while a notebook imports,
-draws or trains a single run: with two at a time the collection takes about 20% less time than
-one after the other (``docs/runtimes.md``).
+starts only once every notebook it reads from (``READS_FROM`` below) has finished, so its
+outputs are those of a run one after the other, whichever notebooks run beside it.
+
+One at a time is the default, and what the committed outputs come from: notebooks 00, 08, 10
+and 11 print how long things take, and beside another notebook those times are those of a
+shared machine. Nor is it slower: training keeps both cores of a 2-core machine busy, so two
+notebooks at a time took 17.4 min against 15.9 one after the other. Two at a time pays where
+each notebook uses one core, as when every run is trained alone by Keras
+(``benchmarks/alone.py``).
 
 Every saved run read or written is noted (``training.RUNS_LOG``); at the end this checks that no
 notebook read a run that a notebook not in its ``READS_FROM`` saved, and that no two notebooks
-trained the same run side by side. Either would make outputs depend on which notebook finished
-first: the check fails, and says which line of ``READS_FROM`` to add.
+that may run side by side trained the same run. Either would make outputs depend on which
+notebook finished first: the check fails, and says which line of ``READS_FROM`` to add.
 
 Ready notebooks start longest-path first: the path is the notebook's duration plus the longest
 path of a notebook that reads from it, durations read from the committed notebooks' time stamps.
@@ -120,15 +125,19 @@ def _read_log(path: Path) -> tuple[set, set]:
     return reads, writes
 
 
-def _command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+def _command(path: Path, output_dir: str | None = None) -> list[str]:
+    saved = ["--output-dir", output_dir] if output_dir else ["--inplace"]
+    return [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", *saved,
             "--ExecutePreprocessor.timeout=7200", str(path)]  # fmt: skip
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="notebook names (default: all)")
-    parser.add_argument("--jobs", type=int, default=2, help="notebooks at a time (default 2)")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks at a time (default 1)")
+    parser.add_argument(
+        "--output-dir", help="save the executed notebooks there, not in place (make cache)"
+    )
     args = parser.parse_args(argv)
     everything = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     names = [Path(n).stem for n in args.names] or everything
@@ -152,7 +161,7 @@ def main(argv=None) -> int:
             print(f"{time.perf_counter() - start:6.0f} s  start  {name}", flush=True)
             with open(logs / f"{name}.err", "w") as errors:  # the child keeps its own copy
                 process = subprocess.Popen(
-                    _command(NOTEBOOKS / f"{name}.ipynb"), cwd=ROOT,
+                    _command(NOTEBOOKS / f"{name}.ipynb", args.output_dir), cwd=ROOT,
                     env=env | {RUNS_LOG: str(logs / f"{name}.log")},
                     stdout=subprocess.DEVNULL, stderr=errors,
                 )  # fmt: skip

@@ -30,7 +30,11 @@ and the two runs go on as two different trainings, neither more right. On the fu
 set this happens within a few hundred steps, and Keras against itself does the same: Adam
 (η = 0.001) started one unit in the last place away, or with oneDNN's optimizations off, parts
 from Keras at the same step as the batched run, on the same unit. ``benchmarks/divergence.py``
-finds the step and the unit.
+finds the step and the unit. The same goes for one run in two sweeps: XLA compiles other
+kernels for other shapes, so a run's last bits depend on which runs share its program (a
+program of one run, or one whose update rules differ, rounds some sums otherwise). A run saved
+under ``data/runs`` by one notebook is therefore read back, not trained again, by the next
+(``tools/run_notebooks.py`` checks that one notebook saves each run).
 
     >>> from helpers import batched, optimizers
     >>> runs = [batched.Run(optimizers.get("adam", learning_rate=lr)) for lr in (1e-4, 1e-3)]
