@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -148,9 +149,18 @@ def main(argv=None) -> int:
     seconds = {n: span(nbformat.read(NOTEBOOKS / f"{n}.ipynb", as_version=4)) or 0.0
                for n in names}  # fmt: skip
     paths = longest_paths(names, seconds)
-    waiting, running, done, failed = list(names), {}, set(), []
     env = {k: v for k, v in os.environ.items() if k != "FASTER_OPTIMIZERS_QUICK"}
     logs = Path(tempfile.mkdtemp(prefix="runs-log-"))
+    try:
+        return _run(names, paths, args, env, logs)
+    finally:
+        shutil.rmtree(logs, ignore_errors=True)
+
+
+def _run(names, paths, args, env, logs: Path) -> int:
+    """Start each notebook once what it reads from is done, at most ``args.jobs`` at a time;
+    then check the saved runs read and written (``problems``)."""
+    waiting, running, done, failed = list(names), {}, set(), []
     start = time.perf_counter()
     while waiting or running:
         ready = [n for n in waiting if before(n) & set(names) <= done]
