@@ -11,7 +11,7 @@ try:
 except ImportError as error:
     pytest.skip(f"TensorFlow with Keras 3 is not installed: {error}", allow_module_level=True)
 
-from helpers import fastfit, training  # noqa: E402
+from helpers import config, fastfit, training  # noqa: E402
 
 
 def test_the_books_architecture():
@@ -125,7 +125,7 @@ def test_an_l2_penalty_adds_to_the_loss(small_data):
 def test_results_cache(small_data, tmp_path, monkeypatch):
     monkeypatch.setenv("FASTER_OPTIMIZERS_DATA", str(tmp_path))
     log = tmp_path / "runs.log"  # where make notebooks notes the saved runs read and written
-    monkeypatch.setenv(training.RUNS_LOG, str(log))
+    monkeypatch.setenv(config.RUNS_LOG_ENV, str(log))
     first = training.train("nadam", data=small_data, epochs=2, cache=True)
     assert first.cached is False and len(list((tmp_path / "runs").glob("*.json"))) == 1
     again = training.train("nadam", data=small_data, epochs=2, cache=True)

@@ -17,10 +17,10 @@ notebooks at a time took 17.4 min against 15.9 one after the other. Two at a tim
 each notebook uses one core, as when every run is trained alone by Keras
 (``benchmarks/alone.py``).
 
-Every saved run read or written is noted (``training.RUNS_LOG``); at the end this checks that no
-notebook read a run that a notebook not in its ``READS_FROM`` saved, and that no two notebooks
-that may run side by side trained the same run. Either would make outputs depend on which
-notebook finished first: the check fails, and says which line of ``READS_FROM`` to add.
+Every saved run read or written is noted (``FASTER_OPTIMIZERS_RUNS_LOG``); at the end this
+checks that no notebook read a run that a notebook not in its ``READS_FROM`` saved, and that no
+two notebooks that may run side by side trained the same run. Either would make outputs depend
+on which notebook finished first: the check fails, and says which line of ``READS_FROM`` to add.
 
 Ready notebooks start longest-path first: the path is the notebook's duration plus the longest
 path of a notebook that reads from it, durations read from the committed notebooks' time stamps.
@@ -42,7 +42,7 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from runtimes import span  # noqa: E402
 
-from helpers.training import RUNS_LOG  # noqa: E402
+from helpers.config import RUNS_LOG_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -172,7 +172,7 @@ def _run(names, paths, args, env, logs: Path) -> int:
             with open(logs / f"{name}.err", "w") as errors:  # the child keeps its own copy
                 process = subprocess.Popen(
                     _command(NOTEBOOKS / f"{name}.ipynb", args.output_dir), cwd=ROOT,
-                    env=env | {RUNS_LOG: str(logs / f"{name}.log")},
+                    env=env | {RUNS_LOG_ENV: str(logs / f"{name}.log")},
                     stdout=subprocess.DEVNULL, stderr=errors,
                 )  # fmt: skip
             running[name] = (process, time.perf_counter())

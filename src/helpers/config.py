@@ -6,6 +6,9 @@
   for the fast cached copy.
 - ``FASTER_OPTIMIZERS_ALONE=1``: sweeps train their runs one after the other, each by Keras as
   ``training.train`` would alone, not together (``benchmarks/alone.py`` compares the verdicts).
+- ``FASTER_OPTIMIZERS_RUNS_LOG=/some/file``: every saved run read or written is noted there
+  ("read KEY", "wrote KEY"); ``tools/run_notebooks.py`` checks with it that a notebook reads
+  only runs saved before it.
 """
 
 from __future__ import annotations
@@ -16,19 +19,24 @@ from pathlib import Path
 QUICK_ENV = "FASTER_OPTIMIZERS_QUICK"
 DATA_ENV = "FASTER_OPTIMIZERS_DATA"
 ALONE_ENV = "FASTER_OPTIMIZERS_ALONE"
+RUNS_LOG_ENV = "FASTER_OPTIMIZERS_RUNS_LOG"
 SEED = 42
 
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
 def quick_mode() -> bool:
     """True when the environment asks for quick mode (small data, few epochs)."""
-    return os.environ.get(QUICK_ENV, "").strip().lower() in _TRUE
+    return _flag(QUICK_ENV)
 
 
 def alone() -> bool:
     """True when the environment asks sweeps to train each run alone, by Keras."""
-    return os.environ.get(ALONE_ENV, "").strip().lower() in _TRUE
+    return _flag(ALONE_ENV)
 
 
 def epochs(full: int = 10, quick: int = 2) -> int:

@@ -38,9 +38,6 @@ from .optimizers import get as get_optimizer
 
 BATCH_SIZE = 32
 SAVED_RUN = "saved run, read from data/runs"  # what a notebook shows for a reused result
-# A file where every saved run read or written is noted ("read KEY", "wrote KEY"), when set:
-# tools/run_notebooks.py checks with it that a notebook reads only runs saved before it.
-RUNS_LOG = "FASTER_OPTIMIZERS_RUNS_LOG"
 STEPS_PER_EXECUTION = 256
 UNROLLED_STEPS = 4
 
@@ -321,8 +318,8 @@ def _run_spec(
 
 
 def _note(action: str, key: str) -> None:
-    """A saved run read or written, noted in the file that ``RUNS_LOG`` names (if set)."""
-    log = os.environ.get(RUNS_LOG)
+    """A saved run read or written, noted in the file that ``config.RUNS_LOG_ENV`` names."""
+    log = os.environ.get(config.RUNS_LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as file:
             file.write(f"{action} {key}\n")
