@@ -15,10 +15,10 @@ And it turns off XLA's CPU scheduler "optimized for concurrency" (TensorFlow 2.1
 through ``XLA_FLAGS``, unless they set it already). That scheduler orders a compiled program's
 operations so that independent ones can run at once on TensorFlow's pool of threads, which has
 one thread here: two compiled programs side by side (a sweep's, ``helpers.batched``) then wait
-for each other, and used 1.2 cores of 2 where they use 1.6 to 1.8 without it. The nine
-optimizers of 08's race train an epoch in about 1.9 s instead of 3.4 s on 2 cores, with the
-same numbers bit for bit: the scheduler only orders the operations (``tests/test_backend.py``
-checks the numbers).
+for each other, and used 1.2 cores of 2 where they use 1.6 to 1.8 without it. On 2 cores the
+nine optimizers of 08's race train an epoch in about 1.9 s instead of 2.6 to 3.4 s, and every
+notebook in full mode from nothing took 15.6 min instead of 17.5, with the same numbers bit for
+bit: the scheduler only orders the operations (``tests/test_backend.py`` checks the numbers).
 """
 
 from __future__ import annotations
